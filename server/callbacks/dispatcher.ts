@@ -1,0 +1,121 @@
+import { EventEmitter } from 'node:events';
+import type { VirtualClock } from '../clock/clock.js';
+import { isoJakarta } from '../clock/jakarta-time.js';
+import type { Config, Merchant } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Store } from '../store/store.js';
+import { callbackFields } from '../transactions/payment-view.js';
+import type { StoredTransaction } from '../transactions/types.js';
+import type { ValueGenerator } from '../values/generator.js';
+import { sendCallback } from './sender.js';
+import { signFields } from './signature.js';
+import type { Delivery, DeliveryAttempt } from './types.js';
+
+export interface DispatcherDeps {
+  store: Store;
+  scheduler: Scheduler;
+  clock: VirtualClock;
+  generator: ValueGenerator;
+  config: Config;
+  logger: Logger;
+  merchantKey(merchantId: string): Merchant['key'] | undefined;
+}
+
+/**
+ * Builds, signs, sends and retries callbacks. A delivery is stored with the transition that caused it,
+ * so pending attempts survive a restart; attempts run as scheduler jobs on the virtual clock.
+ * Emits `attempt` (delivery, attempt) after each attempt is stored.
+ */
+export class CallbackDispatcher extends EventEmitter {
+  constructor(private readonly deps: DispatcherDeps) {
+    super();
+  }
+
+  /** Creates the delivery for the transaction's current (final) state; nothing leaves until `start`. */
+  prepare(tx: StoredTransaction): Delivery | null {
+    const url = (tx.request.url as { callbackUrl?: unknown } | undefined)?.callbackUrl;
+    const key = this.deps.merchantKey(tx.merchantId);
+    if (typeof url !== 'string' || key === undefined) return null;
+    const signed = signFields(callbackFields(tx), key);
+    const now = this.deps.clock.now();
+    const delivery: Delivery = {
+      id: `cb_${this.deps.generator.token().slice(0, 24)}`,
+      merchantId: tx.merchantId,
+      orderId: tx.orderId,
+      status: tx.status,
+      url,
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'GuzzleHttp/7',
+        'channel-id': 'FINPAY',
+        'x-partner-id': tx.merchantId,
+        'x-external-id': tx.reference,
+      },
+      body: signed.body,
+      signature: signed.signature,
+      state: 'pending',
+      attempts: [],
+      nextAttemptAt: now,
+      createdAt: now,
+    };
+    this.deps.store.addDelivery(delivery);
+    return delivery;
+  }
+
+  /** Schedules the delivery's next attempt (after it and its transition are on disk). */
+  start(delivery: Delivery): void {
+    if (delivery.state !== 'pending' || delivery.nextAttemptAt === null) return;
+    this.deps.scheduler.schedule(`deliver:${delivery.id}`, delivery.nextAttemptAt, async () => {
+      await this.attempt(delivery, true);
+    });
+  }
+
+  /** Re-schedules every pending delivery found in the data file. */
+  restore(): void {
+    for (const delivery of this.deps.store.deliveries()) this.start(delivery);
+  }
+
+  /** One attempt now, outside the retry schedule (the delivery's schedule, if any, goes on). */
+  resend(delivery: Delivery): Promise<DeliveryAttempt> {
+    return this.attempt(delivery, false);
+  }
+
+  private async attempt(delivery: Delivery, scheduled: boolean): Promise<DeliveryAttempt> {
+    const { clock, config, store, scheduler, logger } = this.deps;
+    const at = clock.now();
+    const outcome = await sendCallback({
+      url: delivery.url,
+      headers: { ...delivery.headers, 'x-timestamp': isoJakarta(at) },
+      body: delivery.body,
+      timeoutMs: config.callbackTimeoutMs,
+    });
+    const attempt: DeliveryAttempt = { n: delivery.attempts.length + 1, at, ...outcome, manual: !scheduled };
+    delivery.attempts.push(attempt);
+    if (attempt.delivered) {
+      delivery.state = 'delivered';
+      delivery.nextAttemptAt = null;
+      scheduler.cancel(`deliver:${delivery.id}`);
+    } else if (scheduled && delivery.state === 'pending') {
+      const retriesUsed = delivery.attempts.filter((a) => !a.manual).length - 1;
+      const wait = config.callbackRetries[retriesUsed];
+      if (wait === undefined) {
+        delivery.state = 'gave-up';
+        delivery.nextAttemptAt = null;
+      } else {
+        delivery.nextAttemptAt = at + wait * 1000;
+      }
+    }
+    const tx = store.getTransaction(delivery.merchantId, delivery.orderId);
+    tx?.timeline.push({
+      at,
+      event: `callback attempt ${attempt.n}`,
+      detail: attempt.delivered ? `delivered (HTTP ${attempt.statusCode})` : `${attempt.error}${delivery.state === 'gave-up' ? '; gave up' : ''}`,
+    });
+    logger.info(`callback ${delivery.id} ${delivery.status} for ${delivery.orderId} attempt ${attempt.n}: ${attempt.delivered ? 'delivered' : attempt.error}`);
+    await store.commit();
+    if (scheduled) this.start(delivery);
+    this.emit('attempt', delivery, attempt);
+    return attempt;
+  }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig, type Config } from './config.js';
+import { startInstance } from './instance.js';
+import { StoreError } from './store/store.js';
+
+function fatal(message: string): never {
+  process.stderr.write(`finnet-mock: ${message}\n`);
+  process.exit(1);
+}
+
+function banner(config: Config, url: string, publicUrl: string): string {
+  const merchants = config.merchants.map((m) => {
+    // The docs' example key is public; a key you chose is yours, so only its ends are shown.
+    const key = m.id === DEFAULT_MERCHANT.id && m.key === DEFAULT_MERCHANT.key ? m.key : `${m.key.slice(0, 2)}…${m.key.slice(-2)}`;
+    return `    ${m.id}:${key}    Authorization: Basic ${m.key === key ? Buffer.from(`${m.id}:${m.key}`).toString('base64') : '(base64 of id:key)'}`;
+  });
+  return [
+    `finnet-mock listening on ${url}`,
+    `  gateway      ${publicUrl}/pg/payment/card/initiate`,
+    `  health       ${publicUrl}/_mock/health`,
+    `  data file    ${config.db}`,
+    '  merchants',
+    ...merchants,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText());
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(argv, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fatal(err.message);
+    throw err;
+  }
+  const instance = await startInstance(config).catch((err: unknown) => {
+    if (err instanceof ConfigError || err instanceof StoreError) fatal(err.message);
+    throw err;
+  });
+  process.stdout.write(banner(config, instance.url, instance.ctx.publicUrl()));
+
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) process.exit(130);
+    instance.ctx.logger.info(`${signal}: finishing in-flight requests and flushing the data file`);
+    instance.stop().then(() => process.exit(0), (err: Error) => fatal(`could not stop cleanly: ${err.message}`));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => fatal(err.message));

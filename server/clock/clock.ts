@@ -1,0 +1,58 @@
+import { EventEmitter } from 'node:events';
+
+export interface ClockState {
+  /** Virtual time minus real time, in ms, while the clock runs. */
+  offsetMs: number;
+  /** Virtual time at which the clock stands still, or null when it runs. */
+  frozenAt: number | null;
+}
+
+/**
+ * The virtual clock behind expiries, `expiryLink`, timelines and retry schedules.
+ * It runs with real time (plus an offset) unless frozen; `change` fires whenever it is moved.
+ */
+export class VirtualClock extends EventEmitter {
+  private state: ClockState;
+
+  constructor(initial: ClockState = { offsetMs: 0, frozenAt: null }, private readonly realNow: () => number = Date.now) {
+    super();
+    this.state = { ...initial };
+  }
+
+  now(): number {
+    return this.state.frozenAt ?? this.realNow() + this.state.offsetMs;
+  }
+
+  get frozen(): boolean {
+    return this.state.frozenAt !== null;
+  }
+
+  snapshot(): ClockState {
+    return { ...this.state };
+  }
+
+  freeze(): void {
+    this.state = { offsetMs: this.state.offsetMs, frozenAt: this.now() };
+    this.emit('change');
+  }
+
+  resume(): void {
+    if (this.state.frozenAt === null) return;
+    this.state = { offsetMs: this.state.frozenAt - this.realNow(), frozenAt: null };
+    this.emit('change');
+  }
+
+  /** Moves the clock to `epochMs`, keeping it frozen or running as it was. */
+  set(epochMs: number): void {
+    this.state = this.state.frozenAt === null
+      ? { offsetMs: epochMs - this.realNow(), frozenAt: null }
+      : { offsetMs: this.state.offsetMs, frozenAt: epochMs };
+    this.emit('change');
+  }
+
+  /** Back to real time, running. */
+  reset(): void {
+    this.state = { offsetMs: 0, frozenAt: null };
+    this.emit('change');
+  }
+}

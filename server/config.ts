@@ -1,0 +1,161 @@
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+export interface Merchant {
+  id: string;
+  key: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base of every URL the simulator hands out (`redirecturl`, `imageurl`); default `http://localhost:<port>`. */
+  publicUrl?: string;
+  /** lowdb data file, or `:memory:`. */
+  db: string;
+  merchants: Merchant[];
+  seed?: string;
+  logLevel: LogLevel;
+  /** `responseMessage` of successful answers (the live sandbox says `Request has been processed successfully`). */
+  successMessage: string;
+  /** Seconds to wait before each retry of a failed callback; after the last one the delivery gives up. */
+  callbackRetries: number[];
+  /** How long a callback receiver may take to answer before the attempt counts as failed. */
+  callbackTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_MERCHANT: Merchant = { id: 'FINPAY770', key: 'SoSecret123' };
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  flag: string;
+  env: string;
+  help: string;
+  /** Repeatable flags collect every value. */
+  repeatable?: boolean;
+  parse(values: string[]): Config[K];
+}
+
+function last(values: string[]): string {
+  return values[values.length - 1]!;
+}
+
+function integerIn(name: string, min: number, max: number) {
+  return (values: string[]): number => {
+    const text = last(values).trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+    return n;
+  };
+}
+
+function parseMerchants(values: string[]): Merchant[] {
+  const merchants = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean).map((pair) => {
+    const match = /^([A-Za-z0-9_-]{1,64}):(\S{1,256})$/.exec(pair);
+    if (!match) throw new ConfigError(`merchant "${pair.split(':')[0]}:…" must be written id:key (id of letters, digits, - or _; key without spaces)`);
+    return { id: match[1]!, key: match[2]! };
+  });
+  if (merchants.length === 0) throw new ConfigError('merchant list is empty; give at least one id:key');
+  const ids = new Set<string>();
+  for (const m of merchants) {
+    if (ids.has(m.id)) throw new ConfigError(`merchant ${m.id} is given twice`);
+    ids.add(m.id);
+  }
+  return merchants;
+}
+
+function parsePublicUrl(values: string[]): string {
+  const text = last(values).trim().replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`public URL "${text}" is not a URL (e.g. http://localhost:4000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`public URL "${text}" must start with http:// or https://`);
+  return text;
+}
+
+function parseRetries(values: string[]): number[] {
+  const text = last(values).trim();
+  if (text === '' || text === 'none') return [];
+  return text.split(',').map((part) => {
+    const match = /^(\d+)(ms|s|m|h)?$/.exec(part.trim());
+    if (!match) throw new ConfigError(`callback retry "${part}" must be a duration such as 5s, 2m or 1h`);
+    const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] ?? 's']!;
+    return Number(match[1]) * unit;
+  });
+}
+
+export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
+  port: { key: 'port', flag: '--port', env: 'PORT', help: 'port to listen on (0 = pick a free one)', parse: integerIn('port', 0, 65535) },
+  host: { key: 'host', flag: '--host', env: 'HOST', help: 'address to bind', parse: (v) => last(v).trim() || '127.0.0.1' },
+  publicUrl: { key: 'publicUrl', flag: '--public-url', env: 'FINNET_MOCK_PUBLIC_URL', help: 'base URL used in redirecturl and other links', parse: parsePublicUrl },
+  db: { key: 'db', flag: '--db', env: 'FINNET_MOCK_DB', help: 'data file, or :memory:', parse: (v) => last(v).trim() || ':memory:' },
+  merchants: { key: 'merchants', flag: '--merchant', env: 'FINNET_MOCK_MERCHANTS', help: 'merchant id:key (repeatable, or a comma list)', repeatable: true, parse: parseMerchants },
+  seed: { key: 'seed', flag: '--seed', env: 'FINNET_MOCK_SEED', help: 'seed for every generated value', parse: (v) => last(v) },
+  logLevel: {
+    key: 'logLevel', flag: '--log-level', env: 'LOG_LEVEL', help: LOG_LEVELS.join(' | '),
+    parse: (v) => {
+      const level = last(v).trim().toLowerCase();
+      if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`log level "${level}" must be one of ${LOG_LEVELS.join(', ')}`);
+      return level as LogLevel;
+    },
+  },
+  successMessage: { key: 'successMessage', flag: '--success-message', env: 'FINNET_MOCK_SUCCESS_MESSAGE', help: 'responseMessage of successful answers', parse: (v) => last(v) },
+  callbackRetries: { key: 'callbackRetries', flag: '--callback-retries', env: 'FINNET_MOCK_CALLBACK_RETRIES', help: 'delays before each callback retry, e.g. 5s,30s,2m (none = no retry)', parse: parseRetries },
+  callbackTimeoutMs: {
+    key: 'callbackTimeoutMs', flag: '--callback-timeout', env: 'FINNET_MOCK_CALLBACK_TIMEOUT', help: 'seconds a callback receiver may take',
+    parse: (v) => integerIn('callback timeout', 1, 300)(v) * 1000,
+  },
+};
+
+export const DEFAULTS: Config = {
+  port: 4000,
+  host: '127.0.0.1',
+  db: 'data/finnet-mock.json',
+  merchants: [DEFAULT_MERCHANT],
+  logLevel: 'info',
+  successMessage: 'Success',
+  callbackRetries: [5, 30, 120, 600, 1800, 3600],
+  callbackTimeoutMs: 10_000,
+};
+
+/** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  const byFlag = new Map(Object.values(SETTINGS).map((s) => [s.flag, s as Setting<keyof Config>]));
+  const given = new Map<keyof Config, string[]>();
+  for (const setting of Object.values(SETTINGS) as Setting<keyof Config>[]) {
+    const value = env[setting.env];
+    if (value !== undefined && value !== '') given.set(setting.key, [value]);
+  }
+  const fromFlags = new Map<keyof Config, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const setting = byFlag.get(flag);
+    if (!setting) throw new ConfigError(`unknown option ${flag} (see --help)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    const values = fromFlags.get(setting.key) ?? [];
+    fromFlags.set(setting.key, setting.repeatable ? [...values, value] : [value]);
+  }
+  for (const [key, values] of fromFlags) given.set(key, values);
+
+  const config: Config = { ...DEFAULTS };
+  for (const [key, values] of given) {
+    const setting = SETTINGS[key] as Setting<keyof Config>;
+    try {
+      (config as unknown as Record<string, unknown>)[key] = setting.parse(values);
+    } catch (err) {
+      throw new ConfigError(`${setting.flag} / ${setting.env}: ${(err as Error).message}`);
+    }
+  }
+  return config;
+}
+
+export function helpText(): string {
+  const rows = Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(28)} ${s.env.padEnd(30)} ${s.help}`);
+  return ['Usage: finnet-mock [options]', '', '  option                       env var                        meaning', ...rows, ''].join('\n');
+}

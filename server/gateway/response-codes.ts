@@ -1,0 +1,53 @@
+// The one catalog of gateway answers: responseCode, HTTP status (its first three digits) and wording.
+export const RESPONSE_CODES = {
+  success: { code: '2000000', message: 'Success' },
+  badRequest: { code: '4000000', message: 'Bad Request' },
+  missingField: { code: '4000001', message: 'Invalid Mandatory Field' },
+  invalidFormat: { code: '4000001', message: 'Invalid Field Format' },
+  unauthorized: { code: '4010000', message: 'Unauthorized' },
+  featureNotAllowed: { code: '4030001', message: 'Feature Not Allowed' },
+  transactionNotPermitted: { code: '4030015', message: 'Transaction Not Permitted' },
+  transactionNotFound: { code: '4040001', message: 'Transaction Not Found' },
+  invalidAmount: { code: '4040013', message: 'Invalid Amount' },
+  invalidTransactionStatus: { code: '4040100', message: 'Invalid Transaction Status' },
+  notFound: { code: '4040000', message: 'Not Found' },
+  methodNotAllowed: { code: '4050000', message: 'Method Not Allowed' },
+  duplicateOrderId: { code: '4090001', message: 'Duplicate Order Id' },
+  generalError: { code: '5000000', message: 'General Error' },
+  timeout: { code: '5040000', message: 'Timeout' },
+} as const satisfies Record<string, { code: string; message: string }>;
+
+export type ResponseCodeName = keyof typeof RESPONSE_CODES;
+
+export function httpStatusOf(responseCode: string): number {
+  const status = Number(responseCode.slice(0, 3));
+  return status >= 100 && status <= 599 ? status : 500;
+}
+
+/** A gateway answer that is not a success; thrown by handlers and rendered in the gateway's format. */
+export class GatewayError extends Error {
+  readonly responseCode: string;
+  readonly status: number;
+  /** The validation detail kept for the request log and dashboard (field path, rule). */
+  readonly detail?: { field?: string; rule?: string };
+
+  constructor(responseCode: string, responseMessage: string, detail?: { field?: string; rule?: string }, status?: number) {
+    super(responseMessage);
+    this.responseCode = responseCode;
+    this.status = status ?? httpStatusOf(responseCode);
+    this.detail = detail;
+  }
+
+  static of(name: ResponseCodeName, reason?: string, detail?: { field?: string; rule?: string }): GatewayError {
+    const entry = RESPONSE_CODES[name];
+    return new GatewayError(entry.code, reason ? `${entry.message}. ${reason}` : entry.message, detail);
+  }
+}
+
+export function missingField(label: string, field: string): GatewayError {
+  return new GatewayError(RESPONSE_CODES.missingField.code, `Invalid Mandatory Field ${label}`, { field, rule: 'required' });
+}
+
+export function invalidFormat(label: string, field: string, rule: string): GatewayError {
+  return new GatewayError(RESPONSE_CODES.invalidFormat.code, `Invalid Field Format. The ${label} format is invalid`, { field, rule });
+}

@@ -1,0 +1,105 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { channelOf } from '../channels/table.js';
+import type { Merchant } from '../config.js';
+import type { AppContext } from '../context.js';
+import { authenticate } from './auth.js';
+import { sendGatewayError, sendSuccess } from './respond.js';
+import { GatewayError, invalidFormat, missingField, RESPONSE_CODES } from './response-codes.js';
+import { checkStatusData } from '../transactions/payment-view.js';
+
+const MAX_BODY = '1mb';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+// body-parser's error types → what the merchant is told.
+const BODY_ERRORS: Record<string, string> = {
+  'entity.too.large': 'Body is larger than 1 MB',
+  'entity.parse.failed': 'Body is not valid JSON',
+  'encoding.unsupported': 'Content-Encoding is not supported',
+  'charset.unsupported': 'Charset is not supported; send UTF-8 JSON',
+  'request.size.invalid': 'Body is shorter or longer than its Content-Length',
+  'request.aborted': 'Body was cut off before its end',
+  'stream.encoding.set': 'Body could not be read',
+};
+
+/** `/pg/payment/card/*`: the gateway's own contract, errors always in the gateway's JSON format. */
+export function gatewayRouter(ctx: AppContext): Router {
+  const router = express.Router();
+  const fail = (res: Response, error: GatewayError) => sendGatewayError(res, error, ctx.generator.traceId());
+  const merchantOf = (res: Response) => res.locals.merchant as Merchant;
+
+  const requireMerchant = (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.merchant = authenticate(req.get('authorization'), ctx.merchants);
+      next();
+    } catch (err) {
+      if (err instanceof GatewayError) fail(res, err);
+      else next(err);
+    }
+  };
+  const requireJsonObject = (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('application/json') && !req.is('+json')) return fail(res, GatewayError.of('badRequest', 'Content-Type must be application/json'));
+    if (!isObject(req.body)) return fail(res, GatewayError.of('badRequest', 'Body must be a JSON object'));
+    next();
+  };
+  const handle = (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await handler(req, res);
+    } catch (err) {
+      if (err instanceof GatewayError) fail(res, err);
+      else next(err);
+    }
+  };
+  const findOrderOf = async (req: Request, res: Response) => {
+    const tx = await ctx.transactions.find(merchantOf(res).id, String(req.params.orderId));
+    if (!tx) throw GatewayError.of('transactionNotFound');
+    return tx;
+  };
+
+  const initiate = handle(async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const sof = body.sourceOfFunds;
+    const channel = isObject(sof) && typeof sof.type === 'string' ? channelOf(sof.type) : undefined;
+    const failure = ctx.validator.validate(body, channel);
+    if (failure) throw failure.kind === 'missing' ? missingField(failure.label, failure.field) : invalidFormat(failure.label, failure.field, failure.rule);
+    if (!channel) throw missingField('sourceOfFunds', 'sourceOfFunds');
+    const { tx } = await ctx.transactions.initiate(merchantOf(res).id, body, channel);
+    res.locals.orderId = tx.orderId;
+    sendSuccess(res, { responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage, ...tx.response });
+  });
+
+  const check = handle(async (req, res) => {
+    const tx = await findOrderOf(req, res);
+    sendSuccess(res, { responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage, data: checkStatusData(tx) });
+  });
+
+  const cancel = handle(async (req, res) => {
+    const tx = await findOrderOf(req, res);
+    const cancellable = tx.status === 'REQUEST_INITIATED' && channelOf(tx.channel)?.cancellableWhileInitiated;
+    if (!cancellable || !(await ctx.transactions.apply(tx, 'cancel', 'cancel API'))) throw GatewayError.of('invalidTransactionStatus');
+    sendSuccess(res, { responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage });
+  });
+
+  const methodNotAllowed = (allowed: string) => (_req: Request, res: Response) => {
+    res.set('Allow', allowed);
+    fail(res, GatewayError.of('methodNotAllowed', `Use ${allowed}`));
+  };
+
+  router.post('/initiate', requireMerchant, express.json({ limit: MAX_BODY, strict: false }), requireJsonObject, initiate);
+  router.all('/initiate', methodNotAllowed('POST'));
+  router.get('/check/:orderId', requireMerchant, check);
+  router.post('/check/:orderId', requireMerchant, check);
+  router.all('/check/:orderId', methodNotAllowed('GET'));
+  router.get('/cancel/:orderId', requireMerchant, cancel);
+  router.post('/cancel/:orderId', requireMerchant, cancel);
+  router.all('/cancel/:orderId', methodNotAllowed('GET, POST'));
+
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const type = (err as { type?: string }).type;
+    if (type && BODY_ERRORS[type]) return fail(res, GatewayError.of('badRequest', BODY_ERRORS[type]));
+    next(err);
+  });
+  return router;
+}

@@ -1,0 +1,92 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createApp } from './app.js';
+import { CallbackDispatcher } from './callbacks/dispatcher.js';
+import { VirtualClock } from './clock/clock.js';
+import { ConfigError, type Config } from './config.js';
+import type { AppContext } from './context.js';
+import { createLogger, type Logger } from './logger.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { Store } from './store/store.js';
+import { TransactionService } from './transactions/service.js';
+import { RequestValidator } from './validation/request-validator.js';
+import { ValueGenerator } from './values/generator.js';
+
+export interface Instance {
+  /** Where it listens, e.g. `http://127.0.0.1:4000`. */
+  url: string;
+  port: number;
+  ctx: AppContext;
+  server: Server;
+  /** Finishes in-flight requests (at most `graceMs`), flushes the data file and stops timers. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new ConfigError(`--port / PORT: port ${port} on ${host} is already in use`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ConfigError(`--host / HOST: cannot listen on "${host}" (${err.code})`));
+      else if (err.code === 'EACCES') reject(new ConfigError(`--port / PORT: not allowed to listen on port ${port}`));
+      else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Opens the data file, builds every service, and listens. */
+export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Instance> {
+  const store = await Store.open(config.db);
+  const clock = new VirtualClock(store.clockState);
+  clock.on('change', () => {
+    store.clockState = clock.snapshot();
+  });
+  const scheduler = new Scheduler(clock, logger);
+  const generator = new ValueGenerator(config.seed);
+  const merchants = new Map(config.merchants.map((m) => [m.id, m]));
+  let publicUrl = config.publicUrl ?? '';
+  const dispatcher = new CallbackDispatcher({
+    store, scheduler, clock, generator, config, logger, merchantKey: (id) => merchants.get(id)?.key,
+  });
+  const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, publicUrl: () => publicUrl });
+  const ctx: AppContext = {
+    config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, merchants,
+    publicUrl: () => publicUrl,
+  };
+
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(ctx));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const address = await listen(server, config.port, config.host);
+  publicUrl ||= `http://localhost:${address.port}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  transactions.restore();
+  dispatcher.restore();
+
+  let stopping: Promise<void> | null = null;
+  const stop = (graceMs = 1500) => {
+    stopping ??= (async () => {
+      scheduler.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      await closed;
+      clearTimeout(timer);
+      await store.commit();
+    })();
+    return stopping;
+  };
+  return { url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`, port: address.port, ctx, server, stop };
+}

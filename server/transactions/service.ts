@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { channelOf, type Channel } from '../channels/table.js';
+import { INITIATE_RESPONSES } from '../channels/initiate-responses.js';
+import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
+import type { VirtualClock } from '../clock/clock.js';
+import { formatJakarta } from '../clock/jakarta-time.js';
+import type { Config } from '../config.js';
+import { GatewayError } from '../gateway/response-codes.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Store } from '../store/store.js';
+import type { ValueGenerator } from '../values/generator.js';
+import { canApply, TRANSITIONS, type Action } from './lifecycle.js';
+import type { StoredTransaction } from './types.js';
+
+export interface TransactionDeps {
+  store: Store;
+  clock: VirtualClock;
+  scheduler: Scheduler;
+  generator: ValueGenerator;
+  dispatcher: CallbackDispatcher;
+  config: Config;
+  publicUrl(): string;
+}
+
+export interface InitiateResult {
+  tx: StoredTransaction;
+  /** True when an identical request for a still-pending order got the original answer again. */
+  replayed: boolean;
+}
+
+function requestHash(body: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+function expiryJob(tx: StoredTransaction): string {
+  return `expire:${tx.merchantId}\n${tx.orderId}`;
+}
+
+/** Creates transactions and moves them through their lifecycle; every change is stored before its callback leaves. */
+export class TransactionService {
+  constructor(private readonly deps: TransactionDeps) {}
+
+  /** Schedules the expiry of every pending transaction in the data file, and runs what is overdue. */
+  restore(): void {
+    for (const tx of this.deps.store.transactions()) if (tx.status === 'REQUEST_INITIATED') this.scheduleExpiry(tx);
+  }
+
+  /** The merchant's transaction, expired first if its link ran out. */
+  async find(merchantId: string, orderId: string): Promise<StoredTransaction | undefined> {
+    return this.settleExpiry(this.deps.store.getTransaction(merchantId, orderId));
+  }
+
+  /** The transaction behind a hosted-page token, expired first if its link ran out. */
+  async findByToken(token: string): Promise<StoredTransaction | undefined> {
+    return this.settleExpiry(this.deps.store.getByToken(token));
+  }
+
+  async initiate(merchantId: string, body: Record<string, unknown>, channel: Channel): Promise<InitiateResult> {
+    const { store, clock, generator } = this.deps;
+    const order = body.order as Record<string, unknown>;
+    const orderId = String(order.id);
+    const hash = requestHash(body);
+    const existing = await this.find(merchantId, orderId);
+    if (existing) {
+      if (existing.status === 'REQUEST_INITIATED' && existing.requestHash === hash) return { tx: existing, replayed: true };
+      throw GatewayError.of('duplicateOrderId');
+    }
+    const now = clock.now();
+    const timeoutMinutes = order.timeout === undefined ? channel.defaultExpiryMinutes : Number(order.timeout);
+    const tx: StoredTransaction = {
+      merchantId,
+      orderId,
+      channel: channel.type,
+      status: 'REQUEST_INITIATED',
+      amount: Number(order.amount),
+      currency: typeof order.currency === 'string' ? order.currency : 'IDR',
+      request: body,
+      requestHash: hash,
+      response: {},
+      token: channel.family === 'paylater' ? generator.kredivoToken() : generator.token(),
+      createdAt: now,
+      expiresAt: now + timeoutMinutes * 60_000,
+      reference: '',
+      refundedAmount: 0,
+      checkout: { step: 'signin', otpFailures: 0, pinFailures: 0 },
+      timeline: [{ at: now, event: 'initiated', detail: `${channel.name}, IDR ${Number(order.amount)}` }],
+    };
+    tx.response = INITIATE_RESPONSES[channel.family](tx, { publicUrl: this.deps.publicUrl(), expiryLink: formatJakarta(tx.expiresAt) });
+    store.addTransaction(tx);
+    await store.commit();
+    this.scheduleExpiry(tx);
+    return { tx, replayed: false };
+  }
+
+  /**
+   * Applies a lifecycle action; false when the order's state does not allow it. The new state is on disk
+   * before the callback it triggers is sent.
+   */
+  async apply(tx: StoredTransaction, action: Action, cause: string): Promise<boolean> {
+    if (!canApply(action, tx)) return false;
+    const { clock, generator, store, dispatcher, scheduler } = this.deps;
+    const now = clock.now();
+    const transition = TRANSITIONS[action];
+    tx.status = transition.to(tx);
+    tx.closedAt = now;
+    if (action === 'pay') {
+      tx.reference = generator.reference();
+      tx.payment = { at: now, reference: `${tx.reference}${channelOf(tx.channel)?.channelCode ?? ''}`, amount: tx.amount };
+    }
+    tx.timeline.push({ at: now, event: transition.event, detail: cause });
+    scheduler.cancel(expiryJob(tx));
+    const delivery = dispatcher.prepare(tx);
+    await store.commit();
+    if (delivery) dispatcher.start(delivery);
+    return true;
+  }
+
+  /** Records a step in the transaction's timeline (page opened, OTP accepted, …). */
+  async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
+    tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
+    await this.deps.store.commit();
+  }
+
+  private scheduleExpiry(tx: StoredTransaction): void {
+    this.deps.scheduler.schedule(expiryJob(tx), tx.expiresAt, async () => {
+      await this.apply(tx, 'expire', 'payment link expired');
+    });
+  }
+
+  private async settleExpiry(tx: StoredTransaction | undefined): Promise<StoredTransaction | undefined> {
+    if (tx && tx.status === 'REQUEST_INITIATED' && this.deps.clock.now() >= tx.expiresAt) {
+      await this.apply(tx, 'expire', 'payment link expired');
+    }
+    return tx;
+  }
+}

@@ -1,0 +1,58 @@
+import type { PaidStatus } from '../channels/table.js';
+
+export type PaymentStatus =
+  | 'REQUEST_INITIATED'
+  | PaidStatus
+  | 'FAILURE'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'REFUNDED'
+  | 'PARTIALLY_REFUNDED';
+
+export interface TimelineEvent {
+  /** Virtual time, epoch ms. */
+  at: number;
+  event: string;
+  detail?: string;
+}
+
+/** The shopper's progress through a hosted checkout page. */
+export interface CheckoutProgress {
+  step: 'signin' | 'otp' | 'plan' | 'done';
+  phone?: string;
+  otpFailures: number;
+  pinFailures: number;
+  plan?: string;
+}
+
+/** One initiate and everything that happened to it since; what the data file stores per order. */
+export interface StoredTransaction {
+  merchantId: string;
+  orderId: string;
+  /** Canonical `sourceOfFunds.type`. */
+  channel: string;
+  status: PaymentStatus;
+  /** `order.amount` as an integer. */
+  amount: number;
+  currency: string;
+  /** The initiate body as received (unknown keys included, for the dashboard). */
+  request: Record<string, unknown>;
+  /** SHA-256 of the canonical request, for idempotent replay. */
+  requestHash: string;
+  /** The initiate answer, replayed for an identical re-initiate. */
+  response: Record<string, unknown>;
+  /** Token of the hosted page (`tk` / access path). */
+  token: string;
+  createdAt: number;
+  expiresAt: number;
+  /** Virtual time the order left REQUEST_INITIATED. */
+  closedAt?: number;
+  /** `order.reference`: empty until paid. */
+  reference: string;
+  payment?: { at: number; reference: string; amount: number };
+  refundedAmount: number;
+  checkout: CheckoutProgress;
+  /** Name of the scenario that matched at initiate, if any. */
+  scenario?: string;
+  timeline: TimelineEvent[];
+}

@@ -1,0 +1,42 @@
+import { loadSchemaFile } from './schema-files.js';
+
+interface SchemaNode {
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  allOf?: SchemaNode[];
+  required?: string[];
+}
+
+/** Fields in document order and which of them are mandatory, read off the request schemas. */
+export interface SchemaOutline {
+  order: Map<string, number>;
+  required: Set<string>;
+}
+
+function resolve(ref: string): SchemaNode {
+  const [file, pointer] = ref.split('#');
+  let node = loadSchemaFile(file!) as Record<string, unknown>;
+  for (const part of (pointer ?? '').split('/').filter(Boolean)) node = node[part] as Record<string, unknown>;
+  return node as SchemaNode;
+}
+
+function walk(node: SchemaNode, path: string, outline: SchemaOutline): void {
+  if (node.$ref) walk(resolve(node.$ref), path, outline);
+  for (const sub of node.allOf ?? []) walk(sub, path, outline);
+  const prefix = path ? `${path}.` : '';
+  for (const name of node.required ?? []) outline.required.add(prefix + name);
+  for (const [name, sub] of Object.entries(node.properties ?? {})) {
+    if (!outline.order.has(prefix + name)) outline.order.set(prefix + name, outline.order.size);
+    walk(sub, prefix + name, outline);
+  }
+  if (node.items) walk(node.items, `${prefix}*`, outline);
+}
+
+/** The outline of `initiate-request.json` plus the given channel rule files, in that order. */
+export function outlineOf(ruleFiles: string[]): SchemaOutline {
+  const outline: SchemaOutline = { order: new Map(), required: new Set() };
+  walk({ $ref: 'initiate-request.json' }, '', outline);
+  for (const file of ruleFiles) walk({ $ref: `channels/${file}` }, '', outline);
+  return outline;
+}
