@@ -1,5 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './context.js';
+import { controlRouter } from './control/routes.js';
+import { kredivoPages } from './pages/kredivo.js';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { gatewayRouter } from './gateway/routes.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
 import { GatewayError } from './gateway/response-codes.js';
@@ -9,16 +12,25 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
   app.use(startClock);
   app.use('/pg/payment/card', gatewayRouter(ctx));
+  app.use('/_mock', controlRouter(ctx));
+  app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));
+  app.use(kredivoPages(ctx));
 
   app.use((req: Request, res: Response) => {
     sendGatewayError(res, GatewayError.of('notFound', `No route for ${req.method} ${req.path}`), ctx.generator.traceId());
   });
-  // Last resort: a bug answers in the gateway's format, logged here, never with a stack trace.
-  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
-    ctx.logger.error(`${req.method} ${req.path} failed: ${err.stack ?? err.message}`);
+  // Last resort: a client mistake (e.g. an oversized form) is a 400; a bug is logged and answers 500 in
+  // the gateway's format; neither ever shows a stack trace.
+  app.use((err: Error & { status?: number; expose?: boolean }, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return void res.end();
+    if (err.status && err.status >= 400 && err.status < 500) {
+      return sendGatewayError(res, GatewayError.of('badRequest', err.expose === false ? undefined : err.message), ctx.generator.traceId());
+    }
+    ctx.logger.error(`${req.method} ${req.path} failed: ${err.stack ?? err.message}`);
     sendGatewayError(res, GatewayError.of('generalError'), ctx.generator.traceId());
   });
   return app;

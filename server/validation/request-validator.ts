@@ -5,7 +5,8 @@ import _addFormats from 'ajv-formats';
 import { acceptedTypes, CHANNELS, type Channel } from '../channels/table.js';
 import { canonicalPath, labelOf } from './labels.js';
 import { outlineOf, type SchemaOutline } from './schema-outline.js';
-import { loadSchemaFile, SCHEMA_DIR } from './schema-files.js';
+import { SCHEMA_DIR } from '../paths.js';
+import { loadSchemaFile } from './schema-files.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export is the module object.
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;

@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-// The package root, whether this runs from server/ (tsx, vitest) or dist/server/ (compiled).
-const here = dirname(fileURLToPath(import.meta.url));
-export const PACKAGE_ROOT = here.includes(`${join('dist', 'server')}`) ? join(here, '..', '..', '..') : join(here, '..', '..');
-export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
+import { join } from 'node:path';
+import { SCHEMA_DIR } from '../paths.js';
 
 const cache = new Map<string, unknown>();
 
