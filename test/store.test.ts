@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Instance } from '../server/instance.js';
+import { Store, StoreError } from '../server/store/store.js';
+import { checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
+
+const started: Instance[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((i) => i.stop()));
+});
+
+async function start(db: string): Promise<Instance> {
+  const instance = await startTestInstance({ db });
+  started.push(instance);
+  return instance;
+}
+
+describe('data file', () => {
+  it('is created on first run and keeps transactions across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finnet-mock-'));
+    const db = join(dir, 'nested', 'data.json');
+    const first = await start(db);
+    expect(existsSync(db)).toBe(true);
+    const body = kredivoRequest();
+    const answer = await initiate(first, body);
+    await first.stop();
+    started.length = 0;
+
+    const second = await start(db);
+    const check = await checkStatus(second, body.order.id);
+    expect(check.status).toBe(200);
+    expect(check.body.data.result.payment.status).toBe('REQUEST_INITIATED');
+    const replay = await initiate(second, body);
+    expect(replay.body.redirecturl).toBe(answer.body.redirecturl);
+  });
+
+  it('has every acknowledged transaction on disk when the 200 is sent (no torn or temp files left)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finnet-mock-'));
+    const db = join(dir, 'data.json');
+    const instance = await start(db);
+    const bodies = Array.from({ length: 40 }, () => kredivoRequest());
+    await Promise.all(bodies.map((b) => initiate(instance, b)));
+    const onDisk = JSON.parse(readFileSync(db, 'utf8'));
+    expect(onDisk.format).toBe('finnet-mock');
+    const ids = new Set(onDisk.transactions.map((t: { orderId: string }) => t.orderId));
+    for (const b of bodies) expect(ids.has(b.order.id)).toBe(true);
+    expect(instance.ctx.store.writes).toBeLessThan(40);
+    expect(existsSync(join(dir, '.data.json.tmp'))).toBe(false);
+  });
+
+  it('refuses a corrupt file with a clear message and leaves it untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finnet-mock-'));
+    const db = join(dir, 'data.json');
+    writeFileSync(db, '{"format":"finnet-mock","transactions":[{"orderId":');
+    const before = readFileSync(db);
+    await expect(Store.open(db)).rejects.toThrow(StoreError);
+    await expect(Store.open(db)).rejects.toThrow(/not valid JSON.*left untouched/);
+    expect(readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('refuses a foreign JSON file and leaves it untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finnet-mock-'));
+    const db = join(dir, 'package.json');
+    writeFileSync(db, '{"name":"something-else"}');
+    await expect(Store.open(db)).rejects.toThrow(/not a finnet-mock data file/);
+    expect(readFileSync(db, 'utf8')).toBe('{"name":"something-else"}');
+  });
+});
