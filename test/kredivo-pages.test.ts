@@ -56,7 +56,7 @@ describe('Kredivo checkout pages', () => {
     const signedIn = await signIn(tk);
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.location).toBe(`/kredivo/v2/otp?tk=${tk}`);
-    const otpPage = await page().get(signedIn.headers.location);
+    const otpPage = await page().get(signedIn.headers.location!);
     expect(otpPage.text).toContain('+62812****8844');
 
     const wrongOtp = await form('/kredivo/v2/otp', { tk, otp: '1111' });
@@ -65,7 +65,7 @@ describe('Kredivo checkout pages', () => {
     const otp = await form('/kredivo/v2/otp', { tk, otp: '4567' });
     expect(otp.headers.location).toBe(`/kredivo/v2/checkout?tk=${tk}`);
 
-    const plans = await page().get(otp.headers.location);
+    const plans = await page().get(otp.headers.location!);
     for (const id of ['30_days', '3_months', '6_months', '12_months']) expect(plans.text).toContain(`data-testid="plan-${id}"`);
     expect(plans.text).toContain('data-testid="order-item-1"');
 
