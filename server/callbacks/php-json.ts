@@ -1,15 +1,19 @@
 /**
  * PHP's `json_encode($value)` with default flags, byte for byte: compact, `/` escaped as `\/`,
  * every non-ASCII character as lower-case `\uXXXX` (UTF-16 units, so emoji become surrogate pairs).
- * Numbers are written as JavaScript writes them: a JS number cannot tell `1000.0` from `1000`, so PHP
- * floats that hold whole values come out as integers (`1000`), which is what the callback amounts are.
+ * Numbers: a JS number cannot tell `1000.0` from `1000`; whole values that fit PHP's int64 are written as
+ * integers (`1000`, which is also what PHP writes for the float `1000.0` without JSON_PRESERVE_ZERO_FRACTION).
+ * Other numbers are written as PHP writes floats (serialize_precision = -1): the shortest round-trip digits
+ * (the same digits JS uses), but in exponent form `d.ddde±X` when the decimal exponent is below -4 or above 16
+ * (`1.0e-5`, `1.0e+19`) where JS would write `0.00001` / `1e+21`. So PHP's `json_encode(json_decode($s, true))`
+ * gives back exactly `$s`.
  */
 export function phpJsonEncode(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return encodeString(value);
     case 'number':
-      return Number.isFinite(value) ? String(value) : '0';
+      return encodeNumber(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
@@ -22,6 +26,25 @@ export function phpJsonEncode(value: unknown): string {
     default:
       return 'null';
   }
+}
+
+const INT64_LIMIT = 2 ** 63;
+
+function encodeNumber(n: number): string {
+  if (!Number.isFinite(n)) return '0'; // PHP refuses NaN/INF (json_encode returns false); keep the body valid JSON.
+  // A PHP int (json_decode reads integer literals that fit int64 as int); `-0` becomes `0`, as PHP decodes it.
+  if (Number.isInteger(n) && Math.abs(n) < INT64_LIMIT) return n === 0 ? '0' : String(n);
+  // A PHP float: php_gcvt(n, 17, '.', 'e') with mode 0 (shortest digits), decpt = exponent + 1.
+  const [mantissa = '', exp = '0'] = n.toExponential().split('e');
+  const exponent = Number(exp);
+  const decpt = exponent + 1;
+  if (decpt < 0 ? decpt < -3 : decpt > 17) {
+    const sign = mantissa.startsWith('-') ? '-' : '';
+    const digits = mantissa.replace(/^-/, '').replace('.', '');
+    const fraction = digits.length > 1 ? digits.slice(1) : '0';
+    return `${sign}${digits[0]}.${fraction}e${exponent < 0 ? '-' : '+'}${Math.abs(exponent)}`;
+  }
+  return String(n); // fixed notation: same as JS in this range
 }
 
 const SHORT_ESCAPES: Record<string, string> = {
