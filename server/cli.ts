@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig, type Config } from './config.js';
 import { startInstance } from './instance.js';
+import { ScenarioError } from './scenarios/loader.js';
 import { StoreError } from './store/store.js';
 
 function fatal(message: string): never {
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const instance = await startInstance(config).catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof StoreError) fatal(err.message);
+    if (err instanceof ConfigError || err instanceof StoreError || err instanceof ScenarioError) fatal(err.message);
     throw err;
   });
   process.stdout.write(banner(config, instance.url, instance.ctx.publicUrl()));

@@ -1,3 +1,5 @@
+import { parseDuration } from './duration.js';
+import { SCENARIO_DIR } from './paths.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 export interface Merchant {
@@ -21,6 +23,10 @@ export interface Config {
   callbackRetries: number[];
   /** How long a callback receiver may take to answer before the attempt counts as failed. */
   callbackTimeoutMs: number;
+  /** Folders of scenario files. */
+  scenarios: string[];
+  /** When set, `/_mock` (but its health check) and the dashboard need it. */
+  adminToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -81,10 +87,10 @@ function parseRetries(values: string[]): number[] {
   const text = last(values).trim();
   if (text === '' || text === 'none') return [];
   return text.split(',').map((part) => {
-    const match = /^(\d+)(ms|s|m|h)?$/.exec(part.trim());
-    if (!match) throw new ConfigError(`callback retry "${part}" must be a duration such as 5s, 2m or 1h`);
-    const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] ?? 's']!;
-    return Number(match[1]) * unit;
+    // A bare number means seconds here, as the retry schedule is written in seconds.
+    const ms = parseDuration(/^\s*\d+\s*$/.test(part) ? `${part.trim()}s` : part);
+    if (ms === null) throw new ConfigError(`callback retry "${part}" must be a duration such as 5s, 2m or 1h`);
+    return ms / 1000;
   });
 }
 
@@ -109,6 +115,18 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     key: 'callbackTimeoutMs', flag: '--callback-timeout', env: 'FINNET_MOCK_CALLBACK_TIMEOUT', help: 'seconds a callback receiver may take',
     parse: (v) => integerIn('callback timeout', 1, 300)(v) * 1000,
   },
+  scenarios: {
+    key: 'scenarios', flag: '--scenarios', env: 'FINNET_MOCK_SCENARIOS', help: 'scenario folders (repeatable, or a comma list)', repeatable: true,
+    parse: (v) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
+  },
+  adminToken: {
+    key: 'adminToken', flag: '--admin-token', env: 'FINNET_MOCK_ADMIN_TOKEN', help: 'token that /_mock and the dashboard require',
+    parse: (v) => {
+      const token = last(v).trim();
+      if (token.length < 8) throw new ConfigError('admin token must be at least 8 characters');
+      return token;
+    },
+  },
 };
 
 export const DEFAULTS: Config = {
@@ -120,6 +138,7 @@ export const DEFAULTS: Config = {
   successMessage: 'Success',
   callbackRetries: [5, 30, 120, 600, 1800, 3600],
   callbackTimeoutMs: 10_000,
+  scenarios: [SCENARIO_DIR],
 };
 
 /** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */

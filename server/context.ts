@@ -2,6 +2,8 @@ import type { CallbackDispatcher } from './callbacks/dispatcher.js';
 import type { VirtualClock } from './clock/clock.js';
 import type { Config, Merchant } from './config.js';
 import type { Logger } from './logger.js';
+import type { RequestLog } from './request-log.js';
+import type { ScenarioRegistry } from './scenarios/registry.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import type { Store } from './store/store.js';
 import type { TransactionService } from './transactions/service.js';
@@ -20,6 +22,8 @@ export interface AppContext {
   dispatcher: CallbackDispatcher;
   transactions: TransactionService;
   merchants: ReadonlyMap<string, Merchant>;
+  scenarios: ScenarioRegistry;
+  requestLog: RequestLog;
   /** Base of every URL handed out; known once the port is. */
   publicUrl(): string;
 }

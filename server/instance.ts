@@ -6,6 +6,9 @@ import { VirtualClock } from './clock/clock.js';
 import { ConfigError, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createLogger, type Logger } from './logger.js';
+import { RequestLog } from './request-log.js';
+import { loadScenarioFolders } from './scenarios/loader.js';
+import { ScenarioRegistry } from './scenarios/registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { Store } from './store/store.js';
 import { TransactionService } from './transactions/service.js';
@@ -43,6 +46,7 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 
 /** Opens the data file, builds every service, and listens. */
 export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Instance> {
+  const scenarios = new ScenarioRegistry(loadScenarioFolders(config.scenarios));
   const store = await Store.open(config.db);
   const clock = new VirtualClock(store.clockState);
   clock.on('change', () => {
@@ -58,7 +62,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, publicUrl: () => publicUrl });
   const ctx: AppContext = {
     config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, merchants,
-    publicUrl: () => publicUrl,
+    scenarios, requestLog: new RequestLog(clock), publicUrl: () => publicUrl,
   };
 
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(ctx));

@@ -37,7 +37,11 @@ export class CallbackDispatcher extends EventEmitter {
     const url = (tx.request.url as { callbackUrl?: unknown } | undefined)?.callbackUrl;
     const key = this.deps.merchantKey(tx.merchantId);
     if (typeof url !== 'string' || key === undefined) return null;
-    const signed = signFields(callbackFields(tx), key);
+    const behaviour = tx.callbackBehaviour ?? {};
+    const fields = callbackFields(tx);
+    const signed = signFields(fields, behaviour.badSignature ? `${key}-wrong` : key);
+    // An unescaped body keeps the PHP-encoding signature: it tests verifiers that re-encode (or not).
+    const body = behaviour.unescapedBody ? JSON.stringify({ ...fields, signature: signed.signature }) : signed.body;
     const now = this.deps.clock.now();
     const delivery: Delivery = {
       id: `cb_${this.deps.generator.token().slice(0, 24)}`,
@@ -52,12 +56,14 @@ export class CallbackDispatcher extends EventEmitter {
         'x-partner-id': tx.merchantId,
         'x-external-id': tx.reference,
       },
-      body: signed.body,
+      body,
       signature: signed.signature,
-      state: 'pending',
+      state: behaviour.never ? 'suppressed' : 'pending',
       attempts: [],
-      nextAttemptAt: now,
+      nextAttemptAt: behaviour.never ? null : now + (behaviour.delayMs ?? 0),
       createdAt: now,
+      ...(tx.callbackBehaviour ? { behaviour: tx.callbackBehaviour } : {}),
+      ...(tx.scenario ? { scenario: tx.scenario } : {}),
     };
     this.deps.store.addDelivery(delivery);
     return delivery;
@@ -84,18 +90,28 @@ export class CallbackDispatcher extends EventEmitter {
   private async attempt(delivery: Delivery, scheduled: boolean): Promise<DeliveryAttempt> {
     const { clock, config, store, scheduler, logger } = this.deps;
     const at = clock.now();
-    const outcome = await sendCallback({
-      url: delivery.url,
-      headers: { ...delivery.headers, 'x-timestamp': isoJakarta(at) },
-      body: delivery.body,
-      timeoutMs: config.callbackTimeoutMs,
-    });
+    const scheduledSoFar = delivery.attempts.filter((a) => !a.manual).length;
+    const heldBack = scheduled && scheduledSoFar < (delivery.behaviour?.failFirst ?? 0);
+    const outcome = heldBack
+      ? { latencyMs: 0, statusCode: null, responseExcerpt: '', delivered: false, error: `held back by scenario "${delivery.scenario}" (failFirst ${delivery.behaviour?.failFirst})` }
+      : await sendCallback({
+        url: delivery.url,
+        headers: { ...delivery.headers, 'x-timestamp': isoJakarta(at) },
+        body: delivery.body,
+        timeoutMs: config.callbackTimeoutMs,
+      });
     const attempt: DeliveryAttempt = { n: delivery.attempts.length + 1, at, ...outcome, manual: !scheduled };
     delivery.attempts.push(attempt);
     if (attempt.delivered) {
       delivery.state = 'delivered';
       delivery.nextAttemptAt = null;
       scheduler.cancel(`deliver:${delivery.id}`);
+      if (delivery.behaviour?.duplicate && !delivery.duplicateSent) {
+        delivery.duplicateSent = true;
+        scheduler.schedule(`duplicate:${delivery.id}`, at, async () => {
+          await this.attempt(delivery, false);
+        });
+      }
     } else if (scheduled && delivery.state === 'pending') {
       const retriesUsed = delivery.attempts.filter((a) => !a.manual).length - 1;
       const wait = config.callbackRetries[retriesUsed];

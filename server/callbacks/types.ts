@@ -1,3 +1,4 @@
+import type { CallbackBehaviour } from '../scenarios/types.js';
 import type { PaymentStatus } from '../transactions/types.js';
 
 export interface DeliveryAttempt {
@@ -15,7 +16,8 @@ export interface DeliveryAttempt {
   manual: boolean;
 }
 
-export type DeliveryState = 'pending' | 'delivered' | 'gave-up';
+/** `suppressed`: a scenario said never to send it. */
+export type DeliveryState = 'pending' | 'delivered' | 'gave-up' | 'suppressed';
 
 /** One callback (one final transition of one order) and its delivery attempts. */
 export interface Delivery {
@@ -34,4 +36,9 @@ export interface Delivery {
   /** Virtual time of the next attempt while pending. */
   nextAttemptAt: number | null;
   createdAt: number;
+  /** Scenario behaviour applied to this callback, and the scenario's name. */
+  behaviour?: CallbackBehaviour;
+  scenario?: string;
+  /** Whether the scenario's extra copy after delivery was sent. */
+  duplicateSent?: boolean;
 }

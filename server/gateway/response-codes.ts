@@ -19,6 +19,11 @@ export const RESPONSE_CODES = {
 
 export type ResponseCodeName = keyof typeof RESPONSE_CODES;
 
+/** The catalog wording for a responseCode, if the catalog has it. */
+export function messageFor(responseCode: string): string | undefined {
+  return Object.values(RESPONSE_CODES).find((entry) => entry.code === responseCode)?.message;
+}
+
 export function httpStatusOf(responseCode: string): number {
   const status = Number(responseCode.slice(0, 3));
   return status >= 100 && status <= 599 ? status : 500;

@@ -3,11 +3,14 @@ import { channelOf } from '../channels/table.js';
 import type { Merchant } from '../config.js';
 import type { AppContext } from '../context.js';
 import { authenticate } from './auth.js';
-import { sendGatewayError, sendSuccess } from './respond.js';
-import { GatewayError, invalidFormat, missingField, RESPONSE_CODES } from './response-codes.js';
+import { processingTime, sendGatewayError, sendSuccess } from './respond.js';
+import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
+import type { InitiateOverride, Scenario } from '../scenarios/types.js';
 import { checkStatusData } from '../transactions/payment-view.js';
 
 const MAX_BODY = '1mb';
+// A scenario may slow an answer down, but never hold a connection for longer than this.
+const MAX_SCENARIO_DELAY_MS = 120_000;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -27,6 +30,7 @@ const BODY_ERRORS: Record<string, string> = {
 /** `/pg/payment/card/*`: the gateway's own contract, errors always in the gateway's JSON format. */
 export function gatewayRouter(ctx: AppContext): Router {
   const router = express.Router();
+  router.use(ctx.requestLog.middleware);
   const fail = (res: Response, error: GatewayError) => sendGatewayError(res, error, ctx.generator.traceId());
   const merchantOf = (res: Response) => res.locals.merchant as Merchant;
 
@@ -53,9 +57,45 @@ export function gatewayRouter(ctx: AppContext): Router {
     }
   };
   const findOrderOf = async (req: Request, res: Response) => {
+    res.locals.orderId = String(req.params.orderId);
     const tx = await ctx.transactions.find(merchantOf(res).id, String(req.params.orderId));
     if (!tx) throw GatewayError.of('transactionNotFound');
+    if (tx.scenario) res.set('X-Finnet-Mock-Scenario', tx.scenario);
     return tx;
+  };
+
+  /** The scenario for this initiate: the one the request header names, else the first that matches. */
+  const scenarioFor = (req: Request, res: Response, body: Record<string, unknown>, channel: string): Scenario | undefined => {
+    const order = body.order as Record<string, unknown>;
+    const customer = body.customer as Record<string, unknown>;
+    const requested = req.get('x-finnet-mock-scenario');
+    const scenario = ctx.scenarios.match({
+      merchantId: merchantOf(res).id, channel, amount: Number(order.amount), orderId: String(order.id),
+      email: typeof customer.email === 'string' ? customer.email : '', phone: typeof customer.mobilePhone === 'string' ? customer.mobilePhone : '',
+      ...(requested === undefined ? {} : { requested }),
+    });
+    if (requested !== undefined && !scenario) throw GatewayError.of('badRequest', `Unknown scenario "${requested}" in X-Finnet-Mock-Scenario`);
+    if (scenario) {
+      res.locals.scenario = scenario.name;
+      res.set('X-Finnet-Mock-Scenario', scenario.name);
+    }
+    return scenario;
+  };
+
+  /** Answers as the scenario says instead of the real answer; true when it did. */
+  const answerOverride = (req: Request, res: Response, override: InitiateOverride | undefined): boolean => {
+    if (!override) return false;
+    if (override.dropConnection) {
+      req.socket.destroy();
+      return true;
+    }
+    if (override.responseCode === undefined && override.responseMessage === undefined && override.httpStatus === undefined) return false;
+    const code = override.responseCode ?? RESPONSE_CODES.generalError.code;
+    const message = override.responseMessage ?? messageFor(code) ?? RESPONSE_CODES.generalError.message;
+    const status = override.httpStatus ?? httpStatusOf(code);
+    if (code.startsWith('2')) res.status(status).json({ responseCode: code, responseMessage: message, processingTime: processingTime(res) });
+    else fail(res, new GatewayError(code, message, undefined, status));
+    return true;
   };
 
   const initiate = handle(async (req, res) => {
@@ -65,8 +105,13 @@ export function gatewayRouter(ctx: AppContext): Router {
     const failure = ctx.validator.validate(body, channel);
     if (failure) throw failure.kind === 'missing' ? missingField(failure.label, failure.field) : invalidFormat(failure.label, failure.field, failure.rule);
     if (!channel) throw missingField('sourceOfFunds', 'sourceOfFunds');
-    const { tx } = await ctx.transactions.initiate(merchantOf(res).id, body, channel);
-    res.locals.orderId = tx.orderId;
+    res.locals.orderId = String((body.order as Record<string, unknown>).id);
+    const scenario = scenarioFor(req, res, body, channel.type);
+    const override = scenario?.effects.initiate;
+    if (override?.delayMs) await new Promise((resolve) => setTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
+    if (!override?.process && answerOverride(req, res, override)) return;
+    const { tx } = await ctx.transactions.initiate(merchantOf(res).id, body, channel, scenario);
+    if (answerOverride(req, res, override)) return;
     sendSuccess(res, { responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage, ...tx.response });
   });
 

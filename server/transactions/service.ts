@@ -7,6 +7,7 @@ import { formatJakarta } from '../clock/jakarta-time.js';
 import type { Config } from '../config.js';
 import { GatewayError } from '../gateway/response-codes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Scenario } from '../scenarios/types.js';
 import type { Store } from '../store/store.js';
 import type { ValueGenerator } from '../values/generator.js';
 import { canApply, TRANSITIONS, type Action } from './lifecycle.js';
@@ -36,13 +37,21 @@ function expiryJob(tx: StoredTransaction): string {
   return `expire:${tx.merchantId}\n${tx.orderId}`;
 }
 
+function outcomeJob(tx: StoredTransaction): string {
+  return `outcome:${tx.merchantId}\n${tx.orderId}`;
+}
+
 /** Creates transactions and moves them through their lifecycle; every change is stored before its callback leaves. */
 export class TransactionService {
   constructor(private readonly deps: TransactionDeps) {}
 
   /** Schedules the expiry of every pending transaction in the data file, and runs what is overdue. */
   restore(): void {
-    for (const tx of this.deps.store.transactions()) if (tx.status === 'REQUEST_INITIATED') this.scheduleExpiry(tx);
+    for (const tx of this.deps.store.transactions()) {
+      if (tx.status !== 'REQUEST_INITIATED') continue;
+      this.scheduleExpiry(tx);
+      this.scheduleOutcome(tx);
+    }
   }
 
   /** The merchant's transaction, expired first if its link ran out. */
@@ -55,7 +64,8 @@ export class TransactionService {
     return this.settleExpiry(this.deps.store.getByToken(token));
   }
 
-  async initiate(merchantId: string, body: Record<string, unknown>, channel: Channel): Promise<InitiateResult> {
+  /** Stores a new order (or finds the identical pending one); a matched scenario shapes its expiry, outcome and callbacks. */
+  async initiate(merchantId: string, body: Record<string, unknown>, channel: Channel, scenario?: Scenario): Promise<InitiateResult> {
     const { store, clock, generator } = this.deps;
     const order = body.order as Record<string, unknown>;
     const orderId = String(order.id);
@@ -66,7 +76,8 @@ export class TransactionService {
       throw GatewayError.of('duplicateOrderId');
     }
     const now = clock.now();
-    const timeoutMinutes = order.timeout === undefined ? channel.defaultExpiryMinutes : Number(order.timeout);
+    const validityMs = scenario?.effects.expiryMs
+      ?? (order.timeout === undefined ? channel.defaultExpiryMinutes : Number(order.timeout)) * 60_000;
     const tx: StoredTransaction = {
       merchantId,
       orderId,
@@ -79,16 +90,23 @@ export class TransactionService {
       response: {},
       token: channel.family === 'paylater' ? generator.kredivoToken() : generator.token(),
       createdAt: now,
-      expiresAt: now + timeoutMinutes * 60_000,
+      expiresAt: now + validityMs,
       reference: '',
       refundedAmount: 0,
       checkout: { step: 'signin', otpFailures: 0, pinFailures: 0 },
-      timeline: [{ at: now, event: 'initiated', detail: `${channel.name}, IDR ${Number(order.amount)}` }],
+      timeline: [{ at: now, event: 'initiated', detail: `${channel.name}, IDR ${Number(order.amount)}${scenario ? `, scenario "${scenario.name}"` : ''}` }],
     };
+    if (scenario) {
+      tx.scenario = scenario.name;
+      if (scenario.effects.callback) tx.callbackBehaviour = scenario.effects.callback;
+      const outcome = scenario.effects.outcome;
+      if (outcome) tx.scheduledOutcome = { action: outcome.action, at: now + outcome.afterMs };
+    }
     tx.response = INITIATE_RESPONSES[channel.family](tx, { publicUrl: this.deps.publicUrl(), expiryLink: formatJakarta(tx.expiresAt) });
     store.addTransaction(tx);
     await store.commit();
     this.scheduleExpiry(tx);
+    this.scheduleOutcome(tx);
     return { tx, replayed: false };
   }
 
@@ -109,6 +127,7 @@ export class TransactionService {
     }
     tx.timeline.push({ at: now, event: transition.event, detail: cause });
     scheduler.cancel(expiryJob(tx));
+    scheduler.cancel(outcomeJob(tx));
     const delivery = dispatcher.prepare(tx);
     await store.commit();
     if (delivery) dispatcher.start(delivery);
@@ -124,6 +143,14 @@ export class TransactionService {
   private scheduleExpiry(tx: StoredTransaction): void {
     this.deps.scheduler.schedule(expiryJob(tx), tx.expiresAt, async () => {
       await this.apply(tx, 'expire', 'payment link expired');
+    });
+  }
+
+  private scheduleOutcome(tx: StoredTransaction): void {
+    const outcome = tx.scheduledOutcome;
+    if (!outcome) return;
+    this.deps.scheduler.schedule(outcomeJob(tx), outcome.at, async () => {
+      await this.apply(tx, outcome.action, `scenario "${tx.scenario}": ${outcome.action}`);
     });
   }
 

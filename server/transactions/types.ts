@@ -1,4 +1,5 @@
 import type { PaidStatus } from '../channels/table.js';
+import type { CallbackBehaviour } from '../scenarios/types.js';
 
 export type PaymentStatus =
   | 'REQUEST_INITIATED'
@@ -54,5 +55,9 @@ export interface StoredTransaction {
   checkout: CheckoutProgress;
   /** Name of the scenario that matched at initiate, if any. */
   scenario?: string;
+  /** How this order's callbacks are sent (from its scenario). */
+  callbackBehaviour?: CallbackBehaviour;
+  /** An outcome a scenario scheduled for it, on the virtual clock. */
+  scheduledOutcome?: { action: 'pay' | 'fail' | 'expire'; at: number };
   timeline: TimelineEvent[];
 }

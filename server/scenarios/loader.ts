@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import _Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import _addFormats from 'ajv-formats';
+import { parseDuration } from '../duration.js';
+import { loadSchemaFile } from '../validation/schema-files.js';
+import type { Scenario } from './types.js';
+
+const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
+const addFormats = _addFormats as unknown as typeof _addFormats.default;
+
+export class ScenarioError extends Error {}
+
+interface RawScenario {
+  name: string;
+  description?: string;
+  enabled?: boolean;
+  match?: Scenario['match'];
+  effects: {
+    initiate?: { delay?: string | number } & Omit<NonNullable<Scenario['effects']['initiate']>, 'delayMs'>;
+    expiry?: string | number;
+    outcome?: { action: 'pay' | 'fail' | 'expire'; after?: string | number };
+    callback?: { delay?: string | number } & Omit<NonNullable<Scenario['effects']['callback']>, 'delayMs'>;
+  };
+}
+
+const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+addFormats(ajv, ['regex']);
+const validateFile = ajv.compile(loadSchemaFile('scenario.json') as object);
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath || '(top level)';
+  const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
+  const allowed = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  return `${where}: ${error.message ?? 'is invalid'}${extra}${allowed}`;
+}
+
+/** The most useful error of a failed anyOf: the deepest one. */
+function deepest(errors: ErrorObject[]): ErrorObject {
+  return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0]!;
+}
+
+function toScenario(raw: RawScenario, source: string): Scenario {
+  const ms = (value: string | number | undefined) => (value === undefined ? undefined : parseDuration(value) ?? undefined);
+  const { initiate, expiry, outcome, callback } = raw.effects;
+  const scenario: Scenario = {
+    name: raw.name,
+    enabled: raw.enabled ?? true,
+    match: raw.match ?? {},
+    effects: {},
+    source,
+  };
+  if (raw.description !== undefined) scenario.description = raw.description;
+  if (initiate) {
+    const { delay, ...rest } = initiate;
+    scenario.effects.initiate = { ...rest, ...(delay === undefined ? {} : { delayMs: ms(delay) }) };
+  }
+  if (expiry !== undefined) scenario.effects.expiryMs = ms(expiry);
+  if (outcome) scenario.effects.outcome = { action: outcome.action, afterMs: ms(outcome.after) ?? 0 };
+  if (callback) {
+    const { delay, ...rest } = callback;
+    scenario.effects.callback = { ...rest, ...(delay === undefined ? {} : { delayMs: ms(delay) }) };
+  }
+  return scenario;
+}
+
+/** Validates scenario JSON (a file's content or a control API body) and returns its scenarios. */
+export function parseScenarios(data: unknown, source: string): Scenario[] {
+  if (!validateFile(data)) throw new ScenarioError(describe(deepest(validateFile.errors ?? [])));
+  const list: RawScenario[] = Array.isArray(data) ? data : 'scenarios' in (data as object) ? (data as { scenarios: RawScenario[] }).scenarios : [data as RawScenario];
+  return list.map((raw) => toScenario(raw, source));
+}
+
+/** Every `*.json` file in the folders, in name order; a bad file is one ScenarioError naming file and path. */
+export function loadScenarioFolders(folders: string[]): Scenario[] {
+  const scenarios: Scenario[] = [];
+  for (const folder of folders) {
+    let files: string[];
+    try {
+      if (!statSync(folder).isDirectory()) throw new Error('not a folder');
+      files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+    } catch (err) {
+      throw new ScenarioError(`--scenarios / FINNET_MOCK_SCENARIOS: cannot read scenario folder ${folder} (${(err as Error).message})`);
+    }
+    for (const file of files) {
+      const path = join(folder, file);
+      const shown = relative(process.cwd(), path) || path;
+      let data: unknown;
+      try {
+        data = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (err) {
+        throw new ScenarioError(`scenario file ${shown}: ${(err as Error).message}`);
+      }
+      try {
+        scenarios.push(...parseScenarios(data, shown));
+      } catch (err) {
+        throw new ScenarioError(`scenario file ${shown}: ${(err as Error).message}`);
+      }
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const s of scenarios) {
+    const earlier = seen.get(s.name);
+    if (earlier) throw new ScenarioError(`scenario file ${s.source}: scenario name "${s.name}" is already used in ${earlier}`);
+    seen.set(s.name, s.source);
+  }
+  return scenarios;
+}

@@ -1,0 +1,57 @@
+import type { Action } from '../transactions/lifecycle.js';
+
+export interface ScenarioMatch {
+  channel?: string | string[];
+  amount?: number | { min?: number; max?: number };
+  /** Regular expressions, tested against the request's values. */
+  orderId?: string;
+  email?: string;
+  phone?: string;
+  merchant?: string;
+}
+
+export interface CallbackBehaviour {
+  delayMs?: number;
+  failFirst?: number;
+  duplicate?: boolean;
+  badSignature?: boolean;
+  unescapedBody?: boolean;
+  never?: boolean;
+}
+
+export interface InitiateOverride {
+  responseCode?: string;
+  responseMessage?: string;
+  httpStatus?: number;
+  delayMs?: number;
+  dropConnection?: boolean;
+  process?: boolean;
+}
+
+/** A scenario as used at run time: durations already in milliseconds. */
+export interface Scenario {
+  name: string;
+  description?: string;
+  enabled: boolean;
+  match: ScenarioMatch;
+  effects: {
+    initiate?: InitiateOverride;
+    expiryMs?: number;
+    outcome?: { action: Exclude<Action, 'cancel'>; afterMs: number };
+    callback?: CallbackBehaviour;
+  };
+  /** `runtime`, or the file it came from. */
+  source: string;
+}
+
+/** What a scenario is matched against: the initiate request, its merchant and its headers. */
+export interface MatchInput {
+  merchantId: string;
+  channel: string;
+  amount: number;
+  orderId: string;
+  email: string;
+  phone: string;
+  /** Value of the X-Finnet-Mock-Scenario request header, if sent. */
+  requested?: string;
+}
