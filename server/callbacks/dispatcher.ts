@@ -77,6 +77,12 @@ export class CallbackDispatcher extends EventEmitter {
     });
   }
 
+  /** Stops any scheduled attempt of the delivery. */
+  cancel(delivery: Delivery): void {
+    this.deps.scheduler.cancel(`deliver:${delivery.id}`);
+    this.deps.scheduler.cancel(`duplicate:${delivery.id}`);
+  }
+
   /** Re-schedules every pending delivery found in the data file. */
   restore(): void {
     for (const delivery of this.deps.store.deliveries()) this.start(delivery);

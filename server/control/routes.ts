@@ -1,48 +1,251 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppContext } from '../context.js';
+import { parseDuration } from '../duration.js';
+import { waitForDelivered } from '../callbacks/wait.js';
+import { resetInstance } from '../reset.js';
+import { parseScenarios, ScenarioError } from '../scenarios/loader.js';
+import type { Action } from '../transactions/lifecycle.js';
 import type { StoredTransaction } from '../transactions/types.js';
+import { presentedToken, tokenMatches } from './admin-token.js';
+import { openApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
+import { explainSignature } from './signature-explainer.js';
+import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
 
-/** A transaction with its timeline and callback deliveries, as the control API shows it. */
-function transactionView(ctx: AppContext, tx: StoredTransaction): Record<string, unknown> {
-  return {
-    merchantId: tx.merchantId,
-    orderId: tx.orderId,
-    channel: tx.channel,
-    status: tx.status,
-    amount: tx.amount,
-    currency: tx.currency,
-    createdAt: new Date(tx.createdAt).toISOString(),
-    expiresAt: new Date(tx.expiresAt).toISOString(),
-    reference: tx.reference,
-    request: tx.request,
-    response: tx.response,
-    timeline: tx.timeline.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
-    callbacks: ctx.store.deliveries()
-      .filter((d) => d.merchantId === tx.merchantId && d.orderId === tx.orderId)
-      .map((d) => ({ ...d, nextAttemptAt: d.nextAttemptAt === null ? null : new Date(d.nextAttemptAt).toISOString(),
-        createdAt: new Date(d.createdAt).toISOString(), attempts: d.attempts.map((a) => ({ ...a, at: new Date(a.at).toISOString() })) })),
-  };
+const ACTIONS: readonly Action[] = ['pay', 'fail', 'expire', 'cancel'];
+const MAX_WAIT_MS = 120_000;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function page(req: Request): { limit: number; offset: number } {
+  const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
+  const offset = Math.max(Number(req.query.offset ?? 0) || 0, 0);
+  return { limit, offset };
+}
+
+class Problem extends Error {
+  constructor(readonly status: number, readonly title: string, detail: string) {
+    super(detail);
+  }
 }
 
 /** `/_mock`: the simulator's own control API (JSON, errors as problem+json). */
 export function controlRouter(ctx: AppContext): Router {
   const router = express.Router();
+  const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      await fn(req, res);
+    } catch (err) {
+      if (err instanceof Problem) sendProblem(res, err.status, err.title, err.message);
+      else next(err);
+    }
+  };
+
+  /** The transaction with this order id (`?merchantId=` picks among merchants that used the same id). */
+  const findTransaction = async (req: Request): Promise<StoredTransaction> => {
+    const merchantId = text(req.query.merchantId);
+    const orderId = String(req.params.orderId);
+    const found = ctx.store.findTransactions(orderId).filter((tx) => !merchantId || tx.merchantId === merchantId);
+    if (found.length === 0) throw new Problem(404, 'Transaction not found', `No transaction with order id ${orderId}${merchantId ? ` for merchant ${merchantId}` : ''}`);
+    if (found.length > 1) throw new Problem(409, 'Ambiguous order id', `Order id ${orderId} exists for merchants ${found.map((t) => t.merchantId).join(', ')}: add ?merchantId=`);
+    return (await ctx.transactions.find(found[0]!.merchantId, orderId))!;
+  };
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', transactions: ctx.store.transactions().length, now: new Date(ctx.clock.now()).toISOString() });
   });
 
-  /** `?merchantId=` picks among merchants that used the same order id. */
-  router.get('/transactions/:orderId', async (req: Request, res: Response) => {
-    const merchantId = typeof req.query.merchantId === 'string' ? req.query.merchantId : undefined;
-    const candidates = ctx.store.findTransactions(String(req.params.orderId)).filter((tx) => !merchantId || tx.merchantId === merchantId);
-    const found = candidates[0];
-    if (!found) return sendProblem(res, 404, 'Transaction not found', `No transaction with order id ${req.params.orderId}${merchantId ? ` for merchant ${merchantId}` : ''}`);
-    const tx = await ctx.transactions.find(found.merchantId, found.orderId);
-    res.json(transactionView(ctx, tx ?? found));
+  router.use((req, res, next) => {
+    const token = ctx.config.adminToken;
+    if (!token || tokenMatches(presentedToken(req), token)) return next();
+    sendProblem(res, 401, 'Admin token required', 'Send Authorization: Bearer <admin token> (the simulator was started with --admin-token).');
+  });
+  router.use(express.json({ limit: '1mb', strict: false }));
+
+  router.post('/reset', handle(async (req, res) => {
+    const merchantId = text((req.body as Record<string, unknown> | undefined)?.merchantId) ?? text(req.query.merchantId);
+    if (merchantId !== undefined && !ctx.merchants.has(merchantId)) throw new Problem(404, 'Unknown merchant', `No merchant ${merchantId}`);
+    await resetInstance(ctx, merchantId);
+    res.json({ reset: merchantId ?? 'all' });
+  }));
+
+  router.get('/transactions', (req, res) => {
+    const { status, merchantId, channel } = { status: text(req.query.status), merchantId: text(req.query.merchantId), channel: text(req.query.channel) };
+    const { limit, offset } = page(req);
+    const all = ctx.store.transactions();
+    const items: Record<string, unknown>[] = [];
+    let matched = 0;
+    for (let i = all.length - 1; i >= 0; i--) {
+      const tx = all[i]!;
+      if ((status && tx.status !== status) || (merchantId && tx.merchantId !== merchantId) || (channel && tx.channel !== channel)) continue;
+      if (matched++ >= offset && items.length < limit) items.push(transactionSummary(tx));
+    }
+    res.json({ total: matched, limit, offset, items });
+  });
+
+  router.get('/transactions/:orderId', handle(async (req, res) => {
+    res.json(transactionView(ctx, await findTransaction(req)));
+  }));
+
+  router.post('/transactions/:orderId/:action', handle(async (req, res) => {
+    const action = String(req.params.action) as Action;
+    if (!ACTIONS.includes(action)) throw new Problem(404, 'Unknown action', `Actions are ${ACTIONS.join(', ')}`);
+    const tx = await findTransaction(req);
+    if (!(await ctx.transactions.apply(tx, action, `control API: ${action}`))) {
+      throw new Problem(409, 'Not allowed in this state', `Cannot ${action} order ${tx.orderId}: it is ${tx.status}`);
+    }
+    res.json(transactionView(ctx, tx));
+  }));
+
+  router.get('/callbacks', (req, res) => {
+    const { orderId, merchantId, status } = { orderId: text(req.query.orderId), merchantId: text(req.query.merchantId), status: text(req.query.status) };
+    const items = ctx.store.deliveries()
+      .filter((d) => (!orderId || d.orderId === orderId) && (!merchantId || d.merchantId === merchantId) && (!status || d.status === status))
+      .map(deliveryView).reverse();
+    res.json({ total: items.length, items });
+  });
+
+  router.get('/callbacks/wait', handle(async (req, res) => {
+    const orderId = text(req.query.orderId);
+    if (!orderId) throw new Problem(400, 'orderId required', 'GET /_mock/callbacks/wait?orderId=…&status=…&timeoutMs=…');
+    const timeoutMs = Math.min(parseDuration(req.query.timeoutMs ?? '10000') ?? 10_000, MAX_WAIT_MS);
+    const status = text(req.query.status);
+    const merchantId = text(req.query.merchantId);
+    const delivery = await waitForDelivered(ctx.store, ctx.dispatcher, { orderId, timeoutMs, ...(status ? { status } : {}), ...(merchantId ? { merchantId } : {}) });
+    if (!delivery) throw new Problem(408, 'No callback yet', `No delivered callback for order ${orderId}${status ? ` with status ${status}` : ''} within ${timeoutMs} ms`);
+    res.json(deliveryView(delivery));
+  }));
+
+  router.post('/callbacks/:id/resend', handle(async (req, res) => {
+    const delivery = ctx.store.getDelivery(String(req.params.id));
+    if (!delivery) throw new Problem(404, 'Callback not found', `No callback ${req.params.id}`);
+    const attempt = await ctx.dispatcher.resend(delivery);
+    res.json({ attempt: { ...attempt, at: new Date(attempt.at).toISOString() }, callback: deliveryView(delivery) });
+  }));
+
+  router.get('/clock', (_req, res) => {
+    res.json(clockView(ctx));
+  });
+
+  const moveClock = handle(async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const action = text(body.action) ?? (req.method === 'PUT' ? 'put' : undefined);
+    const instant = (value: unknown) => {
+      const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+      if (!Number.isFinite(ms)) throw new Problem(400, 'Bad time', `"${String(value)}" is not an ISO-8601 time or epoch milliseconds`);
+      return ms;
+    };
+    switch (action) {
+      case 'freeze': ctx.clock.freeze(); break;
+      case 'resume': ctx.clock.resume(); break;
+      case 'reset': ctx.clock.reset(); break;
+      case 'set': {
+        const to = instant(body.to);
+        if (to >= ctx.clock.now()) await ctx.scheduler.advanceTo(to);
+        else ctx.clock.set(to);
+        break;
+      }
+      case 'advance': {
+        const by = parseDuration(body.by);
+        if (by === null) throw new Problem(400, 'Bad duration', `"by" must be a duration such as 90s, 15m, 2h or milliseconds, got ${JSON.stringify(body.by)}`);
+        await ctx.scheduler.advanceTo(ctx.clock.now() + by);
+        break;
+      }
+      case 'put': {
+        if (body.now !== undefined) {
+          const to = instant(body.now);
+          if (to >= ctx.clock.now()) await ctx.scheduler.advanceTo(to);
+          else ctx.clock.set(to);
+        }
+        if (body.frozen === true) ctx.clock.freeze();
+        if (body.frozen === false) ctx.clock.resume();
+        break;
+      }
+      default:
+        throw new Problem(400, 'Unknown clock action', '"action" must be one of freeze, resume, set (with "to"), advance (with "by"), reset');
+    }
+    await ctx.store.commit();
+    res.json(clockView(ctx));
+  });
+  router.post('/clock', moveClock);
+  router.put('/clock', moveClock);
+
+  router.get('/scenarios', (_req, res) => {
+    res.json({ items: ctx.scenarios.all().map(scenarioView) });
+  });
+
+  router.post('/scenarios', handle((req, res) => {
+    let added;
+    try {
+      added = parseScenarios(req.body, 'runtime');
+    } catch (err) {
+      if (err instanceof ScenarioError) throw new Problem(400, 'Invalid scenario', err.message);
+      throw err;
+    }
+    ctx.scenarios.add(added);
+    res.status(201).json({ items: added.map(scenarioView) });
+  }));
+
+  router.patch('/scenarios/:name', handle((req, res) => {
+    const enabled = (req.body as Record<string, unknown> | undefined)?.enabled;
+    if (typeof enabled !== 'boolean') throw new Problem(400, 'enabled required', 'Send {"enabled": true} or {"enabled": false}');
+    const scenario = ctx.scenarios.setEnabled(String(req.params.name), enabled);
+    if (!scenario) throw new Problem(404, 'Scenario not found', `No scenario ${req.params.name}`);
+    res.json(scenarioView(scenario));
+  }));
+
+  router.delete('/scenarios', (_req, res) => {
+    res.json({ removed: ctx.scenarios.remove() });
+  });
+
+  router.delete('/scenarios/:name', handle((req, res) => {
+    const name = String(req.params.name);
+    if (ctx.scenarios.remove(name) === 0) {
+      throw new Problem(ctx.scenarios.get(name) ? 409 : 404, 'Scenario not removable', ctx.scenarios.get(name)
+        ? `${name} comes from a file; disable it with PATCH {"enabled": false}` : `No runtime scenario ${name}`);
+    }
+    res.json({ removed: 1 });
+  }));
+
+  router.get('/requests', (req, res) => {
+    const { merchantId, orderId } = { merchantId: text(req.query.merchantId), orderId: text(req.query.orderId) };
+    const rejected = req.query.rejected === 'true';
+    const { limit, offset } = page(req);
+    const items = ctx.requestLog.list()
+      .filter((r) => (!merchantId || r.merchantId === merchantId) && (!orderId || r.orderId === orderId) && (!rejected || r.status >= 400))
+      .slice(offset, offset + limit).map(requestView);
+    res.json({ items });
+  });
+
+  router.post('/signature', handle((req, res) => {
+    const input = (req.body ?? {}) as Record<string, unknown>;
+    const merchantId = text(input.merchantId) ?? ctx.config.merchants[0]!.id;
+    const merchant = ctx.merchants.get(merchantId);
+    if (!merchant) throw new Problem(404, 'Unknown merchant', `No merchant ${merchantId}`);
+    let body = input.body;
+    const raw = typeof body === 'string' ? body : null;
+    if (raw !== null) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw new Problem(400, 'Body is not JSON', '"body" must be the callback as a JSON object or the raw JSON text');
+      }
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Problem(400, 'body required', 'Send {"merchantId": "…", "body": <the callback body>}');
+    res.json(explainSignature(merchant.id, merchant.key, body as Record<string, unknown>, raw));
+  }));
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(ctx.publicUrl()));
   });
 
   router.use((req: Request, res: Response) => sendProblem(res, 404, 'Not found', `No control endpoint ${req.method} ${req.baseUrl}${req.path}`));
+  router.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.parse.failed') return sendProblem(res, 400, 'Body is not JSON', err.message);
+    if (err.status && err.status < 500) return sendProblem(res, err.status, 'Bad request', err.message);
+    next(err);
+  });
   return router;
 }

@@ -134,6 +134,22 @@ export class TransactionService {
     return true;
   }
 
+  /** Forgets every transaction and callback (of one merchant, when given), with their scheduled jobs. */
+  forget(merchantId?: string): void {
+    const { store, scheduler } = this.deps;
+    if (merchantId === undefined) {
+      scheduler.clear();
+    } else {
+      for (const tx of store.transactions()) {
+        if (tx.merchantId !== merchantId) continue;
+        scheduler.cancel(expiryJob(tx));
+        scheduler.cancel(outcomeJob(tx));
+      }
+      for (const d of store.deliveries()) if (d.merchantId === merchantId) this.deps.dispatcher.cancel(d);
+    }
+    store.reset(merchantId);
+  }
+
   /** Records a step in the transaction's timeline (page opened, OTP accepted, …). */
   async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
     tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });

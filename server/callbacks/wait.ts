@@ -1,0 +1,38 @@
+import type { CallbackDispatcher } from './dispatcher.js';
+import type { Delivery } from './types.js';
+import type { Store } from '../store/store.js';
+
+export interface WaitCriteria {
+  orderId: string;
+  merchantId?: string;
+  /** The payment status the callback must report (PAID, FAILURE, …). */
+  status?: string;
+  timeoutMs: number;
+}
+
+function fits(d: Delivery, c: WaitCriteria): boolean {
+  return d.orderId === c.orderId && (c.merchantId === undefined || d.merchantId === c.merchantId)
+    && (c.status === undefined || d.status === c.status) && d.attempts.some((a) => a.delivered);
+}
+
+/** Resolves with the first delivered callback that fits, already or once it is; null after the timeout. */
+export function waitForDelivered(store: Store, dispatcher: CallbackDispatcher, criteria: WaitCriteria): Promise<Delivery | null> {
+  const found = store.deliveries().find((d) => fits(d, criteria));
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve) => {
+    const onAttempt = (delivery: Delivery) => {
+      if (!fits(delivery, criteria)) return;
+      cleanup();
+      resolve(delivery);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      resolve(null);
+    }, criteria.timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      dispatcher.off('attempt', onAttempt);
+    };
+    dispatcher.on('attempt', onAttempt);
+  });
+}

@@ -1,0 +1,49 @@
+import type { Delivery } from '../callbacks/types.js';
+import type { AppContext } from '../context.js';
+import type { LoggedRequest } from '../request-log.js';
+import type { Scenario } from '../scenarios/types.js';
+import type { StoredTransaction } from '../transactions/types.js';
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** A callback with its attempts, times as ISO strings. */
+export function deliveryView(d: Delivery): Record<string, unknown> {
+  return {
+    ...d, createdAt: iso(d.createdAt), nextAttemptAt: iso(d.nextAttemptAt),
+    attempts: d.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+  };
+}
+
+/** One line of a transaction list. */
+export function transactionSummary(tx: StoredTransaction): Record<string, unknown> {
+  return {
+    merchantId: tx.merchantId, orderId: tx.orderId, channel: tx.channel, status: tx.status, amount: tx.amount, currency: tx.currency,
+    createdAt: iso(tx.createdAt), expiresAt: iso(tx.expiresAt), scenario: tx.scenario ?? null,
+  };
+}
+
+/** A transaction with its request, answer, timeline and callbacks. */
+export function transactionView(ctx: AppContext, tx: StoredTransaction): Record<string, unknown> {
+  return {
+    ...transactionSummary(tx),
+    reference: tx.reference,
+    request: tx.request,
+    response: tx.response,
+    timeline: tx.timeline.map((e) => ({ ...e, at: iso(e.at) })),
+    callbacks: ctx.store.deliveries().filter((d) => d.merchantId === tx.merchantId && d.orderId === tx.orderId).map(deliveryView),
+  };
+}
+
+export function scenarioView(s: Scenario): Record<string, unknown> {
+  return { ...s };
+}
+
+export function requestView(r: LoggedRequest): Record<string, unknown> {
+  return { ...r, at: iso(r.at) };
+}
+
+export function clockView(ctx: AppContext): Record<string, unknown> {
+  const state = ctx.clock.snapshot();
+  return { now: iso(ctx.clock.now()), epochMs: ctx.clock.now(), frozen: state.frozenAt !== null, offsetMs: state.frozenAt === null ? state.offsetMs : null,
+    pendingJobs: ctx.scheduler.pending };
+}

@@ -1,0 +1,130 @@
+import type { Delivery } from './callbacks/types.js';
+import { waitForDelivered } from './callbacks/wait.js';
+import { DEFAULTS, type Config, type Merchant } from './config.js';
+import { deliveryView, transactionView } from './control/views.js';
+import { parseDuration } from './duration.js';
+import { startInstance } from './instance.js';
+import { createLogger } from './logger.js';
+import { resetInstance } from './reset.js';
+import { parseScenarios } from './scenarios/loader.js';
+import type { Action } from './transactions/lifecycle.js';
+import type { PaymentStatus, StoredTransaction } from './transactions/types.js';
+
+export type { Config, Merchant } from './config.js';
+export type { PaymentStatus, StoredTransaction } from './transactions/types.js';
+export type { Delivery, DeliveryAttempt } from './callbacks/types.js';
+export { phpJsonEncode } from './callbacks/php-json.js';
+export { hmacSha512 } from './callbacks/signature.js';
+
+export interface StartOptions extends Partial<Omit<Config, 'merchants'>> {
+  /** Merchants as `{id, key}` or `"id:key"`; default the docs' FINPAY770:SoSecret123. */
+  merchants?: (Merchant | string)[];
+}
+
+export interface WaitOptions {
+  /** Wait for a callback reporting this status (PAID, FAILURE, …); any status otherwise. */
+  status?: PaymentStatus;
+  /** Default 10 s. */
+  timeoutMs?: number;
+  merchantId?: string;
+}
+
+/** A running simulator, for a test suite. */
+export interface FinnetMock {
+  /** Base URL to point the integration at, e.g. `http://127.0.0.1:43817`. */
+  url: string;
+  /** The first merchant, with its ready-made `Authorization` header value. */
+  merchant: Merchant & { authorization: string };
+  merchants: Merchant[];
+  /** Moves an order as the shopper or the channel would; the callback follows. */
+  pay(orderId: string, merchantId?: string): Promise<StoredTransaction>;
+  fail(orderId: string, merchantId?: string): Promise<StoredTransaction>;
+  expire(orderId: string, merchantId?: string): Promise<StoredTransaction>;
+  cancel(orderId: string, merchantId?: string): Promise<StoredTransaction>;
+  /** Moves the virtual clock forward (ms or `'15m'`), running expiries, retries and scheduled outcomes on the way. */
+  advanceClock(by: number | string): Promise<void>;
+  clock: { now(): number; freeze(): void; resume(): void; set(epochMs: number): Promise<void>; reset(): void };
+  /** Resolves with the first delivered callback for the order (rejects after the timeout). */
+  waitForCallback(orderId: string, options?: WaitOptions): Promise<Delivery & { json: Record<string, unknown> }>;
+  /** Every stored transaction, newest first, with timelines and callbacks. */
+  transactions(): Record<string, unknown>[];
+  transaction(orderId: string, merchantId?: string): Record<string, unknown> | undefined;
+  /** Adds runtime scenarios (same format as scenario files). */
+  addScenario(scenario: unknown): void;
+  /** Forgets every transaction, callback, request and runtime scenario, and puts the clock back. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function toMerchant(m: Merchant | string): Merchant {
+  if (typeof m !== 'string') return m;
+  const colon = m.indexOf(':');
+  if (colon < 1) throw new Error(`merchant "${m}" must be written id:key`);
+  return { id: m.slice(0, colon), key: m.slice(colon + 1) };
+}
+
+/**
+ * Starts an isolated simulator in this process: in memory, on a free port, quiet. One per test file is
+ * the usual pattern; `reset()` between tests.
+ */
+export async function startFinnetMock(options: StartOptions = {}): Promise<FinnetMock> {
+  const { merchants: given, ...rest } = options;
+  const config: Config = {
+    ...DEFAULTS, port: 0, db: ':memory:', logLevel: 'silent', ...rest,
+    merchants: given ? given.map(toMerchant) : DEFAULTS.merchants,
+  };
+  const instance = await startInstance(config, createLogger(config.logLevel));
+  const { ctx } = instance;
+  const first = config.merchants[0]!;
+
+  const find = (orderId: string, merchantId?: string): StoredTransaction => {
+    const found = ctx.store.findTransactions(orderId).filter((tx) => !merchantId || tx.merchantId === merchantId);
+    if (found.length !== 1) throw new Error(found.length === 0 ? `finnet-mock: no order ${orderId}` : `finnet-mock: order ${orderId} exists for several merchants; pass merchantId`);
+    return found[0]!;
+  };
+  const act = (action: Action) => async (orderId: string, merchantId?: string) => {
+    const tx = find(orderId, merchantId);
+    await ctx.transactions.find(tx.merchantId, tx.orderId);
+    if (!(await ctx.transactions.apply(tx, action, `library: ${action}`))) throw new Error(`finnet-mock: cannot ${action} order ${orderId}: it is ${tx.status}`);
+    return tx;
+  };
+  const advanceTo = (target: number) => ctx.scheduler.advanceTo(target);
+
+  return {
+    url: instance.url,
+    merchant: { ...first, authorization: `Basic ${Buffer.from(`${first.id}:${first.key}`).toString('base64')}` },
+    merchants: config.merchants,
+    pay: act('pay'),
+    fail: act('fail'),
+    expire: act('expire'),
+    cancel: act('cancel'),
+    async advanceClock(by) {
+      const ms = parseDuration(by);
+      if (ms === null) throw new Error(`finnet-mock: "${by}" is not a duration (e.g. 90s, 15m, 2h or milliseconds)`);
+      await advanceTo(ctx.clock.now() + ms);
+    },
+    clock: {
+      now: () => ctx.clock.now(),
+      freeze: () => ctx.clock.freeze(),
+      resume: () => ctx.clock.resume(),
+      set: async (epochMs) => (epochMs >= ctx.clock.now() ? advanceTo(epochMs) : ctx.clock.set(epochMs)),
+      reset: () => ctx.clock.reset(),
+    },
+    async waitForCallback(orderId, opts = {}) {
+      const timeoutMs = opts.timeoutMs ?? 10_000;
+      const delivery = await waitForDelivered(ctx.store, ctx.dispatcher, {
+        orderId, timeoutMs, ...(opts.status ? { status: opts.status } : {}), ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
+      });
+      if (!delivery) throw new Error(`finnet-mock: no delivered callback for order ${orderId}${opts.status ? ` with status ${opts.status}` : ''} within ${timeoutMs} ms`);
+      return { ...(deliveryView(delivery) as unknown as Delivery), json: JSON.parse(delivery.body) as Record<string, unknown> };
+    },
+    transactions: () => [...ctx.store.transactions()].reverse().map((tx) => transactionView(ctx, tx)),
+    transaction(orderId, merchantId) {
+      const tx = ctx.store.findTransactions(orderId).find((t) => !merchantId || t.merchantId === merchantId);
+      return tx && transactionView(ctx, tx);
+    },
+    addScenario: (scenario) => ctx.scenarios.add(parseScenarios(scenario, 'runtime')),
+    reset: () => resetInstance(ctx),
+    stop: () => instance.stop(),
+  };
+}
