@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './context.js';
 import { controlRouter } from './control/routes.js';
-import { kredivoPages } from './pages/kredivo.js';
+import { hostedPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { gatewayRouter } from './gateway/routes.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
@@ -18,7 +18,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/pg/payment/card', gatewayRouter(ctx));
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));
-  app.use(kredivoPages(ctx));
+  app.use(hostedPages(ctx));
 
   app.use((req: Request, res: Response) => {
     sendGatewayError(res, GatewayError.of('notFound', `No route for ${req.method} ${req.path}`), ctx.generator.traceId());
