@@ -24,6 +24,12 @@ export interface LoggedRequest {
 
 const BODY_EXCERPT = 4096;
 
+/** `order.id` of a JSON body, so that rejected initiates are found by their order too. */
+function orderIdIn(body: unknown): string | null {
+  const id = (body as { order?: { id?: unknown } } | null)?.order?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
 /** Every gateway request received, rejected ones included, newest last; the oldest fall off past `capacity`. */
 export class RequestLog {
   private entries: LoggedRequest[] = [];
@@ -48,7 +54,7 @@ export class RequestLog {
       const body = req.body === undefined ? null : JSON.stringify(req.body);
       this.add({
         at, method: req.method, path: req.originalUrl, merchantId: merchant?.id ?? null,
-        orderId: (res.locals.orderId as string | undefined) ?? (typeof req.params?.orderId === 'string' ? req.params.orderId : null),
+        orderId: (res.locals.orderId as string | undefined) ?? orderIdIn(req.body),
         status: res.writableFinished ? res.statusCode : 0,
         responseCode: typeof answer?.responseCode === 'string' ? answer.responseCode : null,
         responseMessage: typeof answer?.responseMessage === 'string' ? answer.responseMessage : null,
