@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './context.js';
 import { controlRouter } from './control/routes.js';
+import { dashboardRouter } from './dashboard/index.js';
 import { hostedPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { gatewayRouter } from './gateway/routes.js';
@@ -19,6 +20,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));
   app.use(hostedPages(ctx));
+  app.use(dashboardRouter(ctx));
 
   app.use((req: Request, res: Response) => {
     sendGatewayError(res, GatewayError.of('notFound', `No route for ${req.method} ${req.path}`), ctx.generator.traceId());

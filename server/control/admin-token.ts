@@ -6,7 +6,16 @@ export function presentedToken(req: Request): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
   const cookie = /(?:^|;\s*)admin_token=([^;]+)/.exec(req.get('cookie') ?? '')?.[1];
   const query = typeof req.query.token === 'string' ? req.query.token : undefined;
-  return bearer ?? req.get('x-admin-token') ?? (cookie ? decodeURIComponent(cookie) : undefined) ?? query;
+  return bearer ?? req.get('x-admin-token') ?? (cookie ? decodeCookie(cookie) : undefined) ?? query;
+}
+
+/** A malformed cookie is no token at all, not an error. */
+function decodeCookie(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 export function tokenMatches(presented: string | undefined, expected: string): boolean {

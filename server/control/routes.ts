@@ -14,6 +14,9 @@ import { clockView, deliveryView, requestView, scenarioView, transactionSummary,
 
 const ACTIONS: readonly Action[] = ['pay', 'fail', 'expire', 'cancel'];
 const MAX_WAIT_MS = 120_000;
+// Keeps the virtual clock inside what a Date can show (and a test can mean).
+const MAX_ADVANCE_MS = 366 * 86_400_000;
+const LATEST_TIME = Date.UTC(9999, 11, 31);
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -134,7 +137,7 @@ export function controlRouter(ctx: AppContext): Router {
     const action = text(body.action) ?? (req.method === 'PUT' ? 'put' : undefined);
     const instant = (value: unknown) => {
       const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-      if (!Number.isFinite(ms)) throw new Problem(400, 'Bad time', `"${String(value)}" is not an ISO-8601 time or epoch milliseconds`);
+      if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_TIME) throw new Problem(400, 'Bad time', `"${String(value)}" is not an ISO-8601 time or epoch milliseconds between 1970 and 9999`);
       return ms;
     };
     switch (action) {
@@ -149,7 +152,7 @@ export function controlRouter(ctx: AppContext): Router {
       }
       case 'advance': {
         const by = parseDuration(body.by);
-        if (by === null) throw new Problem(400, 'Bad duration', `"by" must be a duration such as 90s, 15m, 2h or milliseconds, got ${JSON.stringify(body.by)}`);
+        if (by === null || by > MAX_ADVANCE_MS) throw new Problem(400, 'Bad duration', `"by" must be a duration up to 366d, such as 90s, 15m, 2h or milliseconds, got ${JSON.stringify(body.by)}`);
         await ctx.scheduler.advanceTo(ctx.clock.now() + by);
         break;
       }

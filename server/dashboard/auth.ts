@@ -1,0 +1,56 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { presentedToken, tokenMatches } from '../control/admin-token.js';
+import type { Dashboard } from './render.js';
+
+const COOKIE = 'admin_token';
+
+/** Only a path on this site: `next` must not send a signed-in browser elsewhere. */
+function localPath(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : '/';
+}
+
+function presented(req: Request): string | undefined {
+  try {
+    return presentedToken(req);
+  } catch {
+    return undefined; // A cookie that is not valid percent-encoding carries no token.
+  }
+}
+
+/** With `--admin-token`, every dashboard page but the sign-in asks for it (cookie, bearer header or `?token=`). */
+export function adminGate(dash: Dashboard) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const token = dash.ctx.config.adminToken;
+    if (token === undefined || tokenMatches(presented(req), token)) return next();
+    dash.render(req, res, 'login', { title: 'Sign in', bare: true, status: 401 }, { next: req.method === 'GET' ? req.originalUrl : '/', error: '' });
+  };
+}
+
+/** `/login` sets the `admin_token` cookie (HttpOnly) that `/_mock` accepts too; `/logout` clears it. */
+export function loginRoutes(dash: Dashboard): Router {
+  const router = express.Router();
+
+  router.get('/login', (req, res) => {
+    const token = dash.ctx.config.adminToken;
+    if (token === undefined || tokenMatches(presented(req), token)) return res.redirect(303, localPath(req.query.next));
+    dash.render(req, res, 'login', { title: 'Sign in', bare: true }, { next: localPath(req.query.next), error: '' });
+  });
+
+  router.post('/login', (req, res) => {
+    const token = dash.ctx.config.adminToken;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const next = localPath(body.next);
+    if (token === undefined) return res.redirect(303, next);
+    if (!tokenMatches(typeof body.token === 'string' ? body.token : undefined, token)) {
+      return dash.render(req, res, 'login', { title: 'Sign in', bare: true, status: 401 }, { next, error: 'That is not the admin token this simulator was started with.' });
+    }
+    res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure });
+    res.redirect(303, next);
+  });
+
+  router.post('/logout', (req, res) => {
+    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure });
+    res.redirect(303, dash.ctx.config.adminToken === undefined ? '/' : '/login');
+  });
+  return router;
+}

@@ -1,0 +1,39 @@
+import express, { type Router } from 'express';
+import type { Scenario } from '../scenarios/types.js';
+import type { Dashboard } from './render.js';
+
+/** `{callback: {failFirst: 2}}` → `["callback.failFirst: 2"]`: any shape of match or effects, readable in a cell. */
+function flatten(value: unknown, prefix = ''): string[] {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([key, inner]) => flatten(inner, prefix ? `${prefix}.${key}` : key));
+  }
+  return [`${prefix}: ${typeof value === 'string' ? value : JSON.stringify(value)}`];
+}
+
+interface ScenarioRow {
+  scenario: Scenario;
+  match: string[];
+  effects: string[];
+}
+
+/** `/scenarios`: file and runtime scenarios in matching order (first match wins), each switchable on and off. */
+export function scenarioPage(dash: Dashboard): Router {
+  const router = express.Router();
+  const { scenarios } = dash.ctx;
+
+  router.get('/scenarios', (req, res) => {
+    const rows: ScenarioRow[] = scenarios.all().map((scenario) => ({ scenario, match: flatten(scenario.match), effects: flatten(scenario.effects) }));
+    dash.render(req, res, 'scenarios', { title: 'Scenarios', section: 'scenarios' }, { rows });
+  });
+
+  router.post('/scenarios/enabled', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const name = typeof body.name === 'string' ? body.name : '';
+    const enabled = body.enabled === 'true';
+    const scenario = scenarios.setEnabled(name, enabled);
+    dash.redirect(res, '/scenarios', scenario
+      ? { kind: 'ok', text: `Scenario "${name}" ${enabled ? 'enabled' : 'disabled'}.` }
+      : { kind: 'error', text: `There is no scenario "${name}" (a runtime scenario may have been removed).` });
+  });
+  return router;
+}
