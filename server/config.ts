@@ -1,3 +1,4 @@
+import { acceptedTypes, channelOf } from './channels/table.js';
 import { parseDuration } from './duration.js';
 import { SCENARIO_DIR } from './paths.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -5,6 +6,14 @@ import { LOG_LEVELS, type LogLevel } from './logger.js';
 export interface Merchant {
   id: string;
   key: string;
+}
+
+/** A channel a merchant has not enabled: initiating on it answers 403 4030001 Feature Not Allowed. */
+export interface DisabledChannel {
+  /** A merchant id, or `*` for every merchant. */
+  merchantId: string;
+  /** Canonical `sourceOfFunds.type`. */
+  type: string;
 }
 
 export interface Config {
@@ -27,6 +36,8 @@ export interface Config {
   scenarios: string[];
   /** When set, `/_mock` (but its health check) and the dashboard need it. */
   adminToken?: string;
+  /** Channels that are off for a merchant (or all of them). */
+  disabledChannels: DisabledChannel[];
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +105,16 @@ function parseRetries(values: string[]): number[] {
   });
 }
 
+function parseDisabledChannels(values: string[]): DisabledChannel[] {
+  return values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean).map((pair) => {
+    const match = /^([A-Za-z0-9_-]{1,64}|\*):([a-z]+)$/.exec(pair);
+    if (!match) throw new ConfigError(`disabled channel "${pair}" must be written merchantId:type (or *:type for every merchant)`);
+    const channel = acceptedTypes().includes(match[2]!) ? channelOf(match[2]!) : undefined;
+    if (!channel) throw new ConfigError(`"${match[2]}" in "${pair}" is not a sourceOfFunds.type (e.g. vabca, qris, ovo)`);
+    return { merchantId: match[1]!, type: channel.type };
+  });
+}
+
 export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   port: { key: 'port', flag: '--port', env: 'PORT', help: 'port to listen on (0 = pick a free one)', parse: integerIn('port', 0, 65535) },
   host: { key: 'host', flag: '--host', env: 'HOST', help: 'address to bind', parse: (v) => last(v).trim() || '127.0.0.1' },
@@ -127,6 +148,10 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return token;
     },
   },
+  disabledChannels: {
+    key: 'disabledChannels', flag: '--disable-channel', env: 'FINNET_MOCK_DISABLED_CHANNELS',
+    help: 'channel a merchant has not enabled, merchantId:type (* = every merchant; repeatable, or a comma list)', repeatable: true, parse: parseDisabledChannels,
+  },
 };
 
 export const DEFAULTS: Config = {
@@ -139,6 +164,7 @@ export const DEFAULTS: Config = {
   callbackRetries: [5, 30, 120, 600, 1800, 3600],
   callbackTimeoutMs: 10_000,
   scenarios: [SCENARIO_DIR],
+  disabledChannels: [],
 };
 
 /** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */

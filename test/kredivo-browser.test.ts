@@ -7,68 +7,29 @@
  * Offline machine: no browser download. Without /usr/bin/chromium the suite does not run locally (a
  * warning says so) and fails on CI.
  */
-import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance } from '../server/instance.js';
-import { checkStatus, initiate, kredivoRequest, MERCHANT, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver, type ReceivedCallback } from './helpers/receiver.js';
+import {
+  browserSuiteRuns, DESKTOP, expectSignedCallback, launchBrowser, onlyCallback, openPage, screenshot, warnIfNoBrowser,
+} from './helpers/browser.js';
+import { checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
+import { CallbackReceiver } from './helpers/receiver.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const hasBrowser = existsSync(CHROMIUM);
-const onCi = process.env.CI === 'true';
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-
-const MOBILE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 const PHONE = '+6281286288844';
 const PIN = '123456';
 const OTP = '4567';
-/** Long enough for a stray second callback to show up; the first one is awaited, not slept for. */
-const QUIET_MS = 300;
 
-if (!hasBrowser && !onCi) {
-  console.warn(`kredivo-browser.test.ts: ${CHROMIUM} not found, browser tests not run (apt-get install -y chromium)`);
-}
+warnIfNoBrowser('kredivo-browser.test.ts');
 
-/** The raw body minus its trailing `,"signature":"…"` pair, and that signature. */
-function splitSignature(body: string): { signed: string; signature: string } {
-  const match = /,"signature":"([0-9a-f]*)"\}$/.exec(body);
-  if (!match) throw new Error(`callback body does not end with a signature: ${body}`);
-  return { signed: `${body.slice(0, match.index)}}`, signature: match[1]! };
-}
-
-function expectSignedCallback(cb: ReceivedCallback, path: string): any {
-  expect(cb.method).toBe('POST');
-  expect(cb.path).toBe(path);
-  expect(cb.headers['content-type']).toBe('application/json');
-  expect(cb.headers['user-agent']).toBe('GuzzleHttp/7');
-  expect(cb.headers['channel-id']).toBe('FINPAY');
-  expect(cb.headers['x-partner-id']).toBe(MERCHANT.id);
-  const parsed = JSON.parse(cb.body);
-  const { signed, signature } = splitSignature(cb.body);
-  expect(parsed.signature).toBe(signature);
-  expect(signature).toBe(createHmac('sha512', MERCHANT.key).update(signed, 'utf8').digest('hex'));
-  return parsed;
-}
-
-describe.runIf(hasBrowser || onCi)('Kredivo checkout in headless Chromium', () => {
+describe.runIf(browserSuiteRuns)('Kredivo checkout in headless Chromium', () => {
   let browser: Browser;
   let instance: Instance;
   const receivers: CallbackReceiver[] = [];
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!hasBrowser) throw new Error(`CI=true but ${CHROMIUM} is missing: install it (apt-get install -y chromium); browsers cannot be downloaded here`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
     instance = await startTestInstance();
   });
 
@@ -79,7 +40,7 @@ describe.runIf(hasBrowser || onCi)('Kredivo checkout in headless Chromium', () =
     for (const receiver of receivers) await receiver.stop();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `kredivo-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `kredivo-${name}`);
 
   /** A fresh receiver, a Kredivo order pointing at it, and a mobile-sized page. */
   async function begin(): Promise<{ receiver: CallbackReceiver; orderId: string; redirectUrl: string; page: Page }> {
@@ -91,10 +52,7 @@ describe.runIf(hasBrowser || onCi)('Kredivo checkout in headless Chromium', () =
     const res = await initiate(instance, request);
     expect(res.status).toBe(200);
     expect(res.body.redirecturl).toMatch(/^http:\/\/localhost:\d+\/kredivo\/v2\/signin\?tk=/);
-    const context = await browser.newContext({ viewport: MOBILE, deviceScaleFactor: 1 });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(8000);
+    const page = await openPage(browser, contexts);
     return { receiver, orderId: request.order.id as string, redirectUrl: res.body.redirecturl as string, page };
   }
 
@@ -133,25 +91,15 @@ describe.runIf(hasBrowser || onCi)('Kredivo checkout in headless Chromium', () =
     await page.getByTestId('plan-form').waitFor();
   }
 
-  /** Exactly one callback: the first is awaited, then a short quiet period must bring no second. */
-  async function onlyCallback(receiver: CallbackReceiver): Promise<ReceivedCallback> {
-    await receiver.waitFor(1);
-    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    expect(receiver.received).toHaveLength(1);
-    return receiver.received[0]!;
-  }
-
   it('pays with the 3-month plan after a wrong PIN and a wrong OTP, lands on successUrl, one signed PAID callback', async () => {
     const { receiver, orderId, redirectUrl, page } = await begin();
 
     // The sign-in page at desktop width too (the sheet is centred as a card).
-    const desktop = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1 });
-    contexts.push(desktop);
-    const desktopPage = await desktop.newPage();
+    const desktopPage = await openPage(browser, contexts, DESKTOP);
     await desktopPage.goto(redirectUrl);
     await desktopPage.getByTestId('signin-form').waitFor();
     await shot(desktopPage, '0-signin-desktop');
-    await desktop.close();
+    await desktopPage.context().close();
 
     await signIn(page, redirectUrl, { wrongPinFirst: true, screenshots: true });
     await verifyOtp(page, { wrongOtpFirst: true, screenshots: true });

@@ -1,5 +1,8 @@
 import type { StoredTransaction } from '../transactions/types.js';
-import type { Family } from './table.js';
+import { FAMILIES } from './families.js';
+import { PAGE_PATHS } from './page-paths.js';
+import { qrisPayload } from './qris-payload.js';
+import type { Channel, Family } from './table.js';
 
 export interface ResponseContext {
   publicUrl: string;
@@ -7,11 +10,36 @@ export interface ResponseContext {
   expiryLink: string;
 }
 
+type Answer = (tx: StoredTransaction, channel: Channel, ctx: ResponseContext) => Record<string, unknown>;
+
+const pageUrl = (tx: StoredTransaction, channel: Channel, ctx: ResponseContext) => `${ctx.publicUrl}${FAMILIES[channel.family].page(tx, channel)}`;
+
+// The pay code sample: redirecturl to /widgetpg/pending/<n>, expiryLink, then the 16-digit paymentCode.
+const withPaymentCode: Answer = (tx, channel, ctx) => ({ redirecturl: pageUrl(tx, channel, ctx), expiryLink: ctx.expiryLink, paymentCode: tx.paymentCode ?? '' });
+// The Kredivo sample (and LinkAja web's paymentCode null): a redirect, expiryLink, no code.
+const redirectOnly: Answer = (tx, channel, ctx) => ({ redirecturl: pageUrl(tx, channel, ctx), expiryLink: ctx.expiryLink, paymentCode: null });
+const viaFinpayLink: Answer = (tx, _channel, ctx) => ({ redirecturl: `${ctx.publicUrl}${PAGE_PATHS.access(tx.token)}`, paymentCode: null, expiryLink: ctx.expiryLink });
+
 /** The channel-specific part of a successful initiate answer, keys in the real samples' order. */
-export const INITIATE_RESPONSES: Record<Family, (tx: StoredTransaction, ctx: ResponseContext) => Record<string, unknown>> = {
-  paylater: (tx, { publicUrl, expiryLink }) => ({
-    redirecturl: `${publicUrl}/kredivo/v2/signin?tk=${tx.token}`,
-    expiryLink,
-    paymentCode: null,
+export const INITIATE_RESPONSES: Record<Family, Answer> = {
+  card: (tx, channel, ctx) => ({ redirecturl: pageUrl(tx, channel, ctx), expiryLink: ctx.expiryLink }),
+  hosted: (tx, channel, ctx) => ({ redirecturl: pageUrl(tx, channel, ctx), expiryLink: ctx.expiryLink }),
+  va: withPaymentCode,
+  paycode: withPaymentCode,
+  retail: withPaymentCode,
+  qris: (tx, channel, ctx) => ({
+    redirecturl: pageUrl(tx, channel, ctx),
+    imageurl: `${ctx.publicUrl}${PAGE_PATHS.qrImage(tx.token)}`,
+    stringQr: qrisPayload(tx),
+    expiryLink: ctx.expiryLink,
   }),
+  // ShopeePay's sample: universal link, `shopeeid://` app link, empty imageurl and paymentCode.
+  wallet: (tx, channel, ctx) => (channel.appScheme
+    ? { redirecturl: pageUrl(tx, channel, ctx), appurl: `${channel.appScheme}?tk=${tx.token}`, imageurl: '', paymentCode: '', expiryLink: ctx.expiryLink }
+    : redirectOnly(tx, channel, ctx)),
+  webcheckout: viaFinpayLink,
+  // OVO pushes the payment to the shopper's app: there is no page to send them to.
+  push: (_tx, _channel, ctx) => ({ redirecturl: null, expiryLink: ctx.expiryLink, paymentCode: null }),
+  paylater: redirectOnly,
+  ibank: viaFinpayLink,
 };

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { channelOf } from '../channels/table.js';
+import { channelEnabled } from '../channels/enablement.js';
+import { channelOf, HOSTED } from '../channels/table.js';
 import type { Merchant } from '../config.js';
 import type { AppContext } from '../context.js';
 import { authenticate } from './auth.js';
@@ -7,6 +8,7 @@ import { processingTime, sendGatewayError, sendSuccess } from './respond.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
 import type { InitiateOverride, Scenario } from '../scenarios/types.js';
 import { checkStatusData } from '../transactions/payment-view.js';
+import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 
 const MAX_BODY = '1mb';
 // A scenario may slow an answer down, but never hold a connection for longer than this.
@@ -14,6 +16,13 @@ const MAX_SCENARIO_DELAY_MS = 120_000;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+// Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
+const SHOPPER_PAGES = ['/access', '/v2/access'];
+
+function validationError(failure: ValidationFailure): GatewayError {
+  return failure.kind === 'missing' ? missingField(failure.label, failure.field) : invalidFormat(failure.label, failure.field, failure.rule);
 }
 
 // body-parser's error types → what the merchant is told.
@@ -30,6 +39,7 @@ const BODY_ERRORS: Record<string, string> = {
 /** `/pg/payment/card/*`: the gateway's own contract, errors always in the gateway's JSON format. */
 export function gatewayRouter(ctx: AppContext): Router {
   const router = express.Router();
+  router.use(SHOPPER_PAGES, (_req, _res, next) => next('router'));
   router.use(ctx.requestLog.middleware);
   const fail = (res: Response, error: GatewayError) => sendGatewayError(res, error, ctx.generator.traceId());
   const merchantOf = (res: Response) => res.locals.merchant as Merchant;
@@ -56,13 +66,22 @@ export function gatewayRouter(ctx: AppContext): Router {
       else next(err);
     }
   };
-  const findOrderOf = async (req: Request, res: Response) => {
-    res.locals.orderId = String(req.params.orderId);
-    const tx = await ctx.transactions.find(merchantOf(res).id, String(req.params.orderId));
+  const findOrder = async (res: Response, orderId: string) => {
+    res.locals.orderId = orderId;
+    const tx = await ctx.transactions.find(merchantOf(res).id, orderId);
     if (!tx) throw GatewayError.of('transactionNotFound');
     if (tx.scenario) res.set('X-Finnet-Mock-Scenario', tx.scenario);
     return tx;
   };
+  const findOrderOf = (req: Request, res: Response) => findOrder(res, String(req.params.orderId));
+  /** The validated `{order: {…}}` body of a void or refund. */
+  const operationOrder = (req: Request, operation: Operation): { id: string; amount?: number } => {
+    const failure = ctx.validator.validateOperation(operation, req.body);
+    if (failure) throw validationError(failure);
+    const order = (req.body as { order: { id: string | number; amount?: string | number } }).order;
+    return { id: String(order.id), ...(order.amount === undefined ? {} : { amount: Number(order.amount) }) };
+  };
+  const answerDone = (res: Response) => sendSuccess(res, { responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage });
 
   /** The scenario for this initiate: the one the request header names, else the first that matches. */
   const scenarioFor = (req: Request, res: Response, body: Record<string, unknown>, channel: string): Scenario | undefined => {
@@ -101,10 +120,13 @@ export function gatewayRouter(ctx: AppContext): Router {
   const initiate = handle(async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const sof = body.sourceOfFunds;
-    const channel = isObject(sof) && typeof sof.type === 'string' ? channelOf(sof.type) : undefined;
-    const failure = ctx.validator.validate(body, channel);
-    if (failure) throw failure.kind === 'missing' ? missingField(failure.label, failure.field) : invalidFormat(failure.label, failure.field, failure.rule);
-    if (!channel) throw missingField('sourceOfFunds', 'sourceOfFunds');
+    // Without sourceOfFunds the order opens the hosted page, where the shopper picks the channel.
+    const requested = sof === undefined ? HOSTED : isObject(sof) && typeof sof.type === 'string' ? channelOf(sof.type) : undefined;
+    const failure = ctx.validator.validate(body, requested);
+    if (failure) throw validationError(failure);
+    // A valid body names a known sourceOfFunds.type (the schema's enum), or none at all.
+    const channel = requested!;
+    if (!channelEnabled(ctx.config, merchantOf(res).id, channel.type)) throw GatewayError.of('featureNotAllowed');
     res.locals.orderId = String((body.order as Record<string, unknown>).id);
     const scenario = scenarioFor(req, res, body, channel.type);
     const override = scenario?.effects.initiate;
@@ -124,7 +146,24 @@ export function gatewayRouter(ctx: AppContext): Router {
     const tx = await findOrderOf(req, res);
     const cancellable = tx.status === 'REQUEST_INITIATED' && channelOf(tx.channel)?.cancellableWhileInitiated;
     if (!cancellable || !(await ctx.transactions.apply(tx, 'cancel', 'cancel API'))) throw GatewayError.of('invalidTransactionStatus');
-    sendSuccess(res, { responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage });
+    answerDone(res);
+  });
+
+  const voidByPath = handle(async (req, res) => {
+    await ctx.transactions.voidPayment(await findOrderOf(req, res), 'void API');
+    answerDone(res);
+  });
+
+  const voidByBody = handle(async (req, res) => {
+    const order = operationOrder(req, 'void');
+    await ctx.transactions.voidPayment(await findOrder(res, order.id), 'void API');
+    answerDone(res);
+  });
+
+  const refund = handle(async (req, res) => {
+    const order = operationOrder(req, 'refund');
+    await ctx.transactions.refund(await findOrder(res, order.id), order.amount, 'refund API');
+    answerDone(res);
   });
 
   const methodNotAllowed = (allowed: string) => (_req: Request, res: Response) => {
@@ -140,6 +179,16 @@ export function gatewayRouter(ctx: AppContext): Router {
   router.get('/cancel/:orderId', requireMerchant, cancel);
   router.post('/cancel/:orderId', requireMerchant, cancel);
   router.all('/cancel/:orderId', methodNotAllowed('GET, POST'));
+  const jsonBody = [express.json({ limit: MAX_BODY, strict: false }), requireJsonObject];
+  router.get('/void/:orderId', requireMerchant, voidByPath);
+  router.post('/void/:orderId', requireMerchant, voidByPath);
+  router.all('/void/:orderId', methodNotAllowed('GET, POST'));
+  router.post('/void', requireMerchant, ...jsonBody, voidByBody);
+  router.all('/void', methodNotAllowed('POST'));
+  // Some SDKs send the refund as a GET with a JSON body.
+  router.post('/refund', requireMerchant, ...jsonBody, refund);
+  router.get('/refund', requireMerchant, ...jsonBody, refund);
+  router.all('/refund', methodNotAllowed('POST, GET'));
 
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const type = (err as { type?: string }).type;

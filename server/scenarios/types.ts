@@ -1,4 +1,4 @@
-import type { Action } from '../transactions/lifecycle.js';
+import type { ScheduledAction } from '../transactions/types.js';
 
 export interface ScenarioMatch {
   channel?: string | string[];
@@ -37,7 +37,7 @@ export interface Scenario {
   effects: {
     initiate?: InitiateOverride;
     expiryMs?: number;
-    outcome?: { action: Exclude<Action, 'cancel'>; afterMs: number };
+    outcome?: { action: ScheduledAction; afterMs: number };
     callback?: CallbackBehaviour;
   };
   /** `runtime`, or the file it came from. */

@@ -1,4 +1,4 @@
-import { channelOf } from '../channels/table.js';
+import { channelOf, HOSTED } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import { USER_DESCRIPTIONS } from './status-text.js';
 import type { StoredTransaction } from './types.js';
@@ -41,8 +41,22 @@ function metaPart(tx: StoredTransaction): Record<string, unknown> {
   return { data: data === undefined ? null : data };
 }
 
+// A hosted order has no type until the shopper picks a channel; VA and pay code orders carry their code, as in the real VA callback.
 function sourceOfFundsPart(tx: StoredTransaction): Record<string, unknown> {
-  return { type: tx.channel };
+  const type = tx.channel === HOSTED.type ? '' : tx.channel;
+  return tx.paymentCode === undefined ? { type } : { type, paymentCode: tx.paymentCode };
+}
+
+/** `result`: the payment, then what was refunded of it (total and latest time) once anything was. */
+function resultPart(tx: StoredTransaction): Record<string, unknown> {
+  const result: Record<string, unknown> = { payment: paymentResult(tx) };
+  if (tx.refundedAt !== undefined) result.refund = { amount: tx.refundedAmount, datetime: formatJakarta(tx.refundedAt) };
+  return result;
+}
+
+/** `card` (after `order`) for orders a card was entered for. */
+function cardPart(tx: StoredTransaction): Record<string, unknown> {
+  return tx.card ? { card: { mask: tx.card.mask, info: { ...tx.card.info } } } : {};
 }
 
 /** `data` of `GET /pg/payment/card/check/{orderId}`. */
@@ -51,9 +65,10 @@ export function checkStatusData(tx: StoredTransaction): Record<string, unknown> 
     merchant: { id: tx.merchantId },
     customer: customerPart(tx),
     order: orderPart(tx),
+    ...cardPart(tx),
     sourceOfFunds: sourceOfFundsPart(tx),
     meta: metaPart(tx),
-    result: { payment: paymentResult(tx) },
+    result: resultPart(tx),
   };
 }
 
@@ -63,9 +78,10 @@ export function callbackFields(tx: StoredTransaction): Record<string, unknown> {
     merchant: { id: tx.merchantId },
     customer: customerPart(tx),
     order: orderPart(tx),
+    ...cardPart(tx),
     transaction: { acquirerId: null },
     sourceOfFunds: sourceOfFundsPart(tx),
     meta: metaPart(tx),
-    result: { payment: paymentResult(tx) },
+    result: resultPart(tx),
   };
 }

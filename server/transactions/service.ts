@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { channelOf, type Channel } from '../channels/table.js';
+import { channelOf, HOSTED, type Channel } from '../channels/table.js';
+import { FAMILIES, type TokenKind } from '../channels/families.js';
 import { INITIATE_RESPONSES } from '../channels/initiate-responses.js';
 import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
 import type { VirtualClock } from '../clock/clock.js';
@@ -10,8 +11,9 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { Store } from '../store/store.js';
 import type { ValueGenerator } from '../values/generator.js';
-import { canApply, TRANSITIONS, type Action } from './lifecycle.js';
-import type { StoredTransaction } from './types.js';
+import { canApply, paidAmount, TRANSITIONS, type Action } from './lifecycle.js';
+import { settlesAt } from './settlement.js';
+import type { CheckoutProgress, StoredTransaction } from './types.js';
 
 export interface TransactionDeps {
   store: Store;
@@ -39,6 +41,10 @@ function expiryJob(tx: StoredTransaction): string {
 
 function outcomeJob(tx: StoredTransaction): string {
   return `outcome:${tx.merchantId}\n${tx.orderId}`;
+}
+
+function freshCheckout(): CheckoutProgress {
+  return { step: 'signin', otpFailures: 0, pinFailures: 0 };
 }
 
 /** Creates transactions and moves them through their lifecycle; every change is stored before its callback leaves. */
@@ -88,12 +94,13 @@ export class TransactionService {
       request: body,
       requestHash: hash,
       response: {},
-      token: channel.family === 'paylater' ? generator.kredivoToken() : generator.token(),
+      ...(channel === HOSTED ? { hosted: true } : {}),
+      token: this.newToken(FAMILIES[channel.family].token),
       createdAt: now,
       expiresAt: now + validityMs,
       reference: '',
       refundedAmount: 0,
-      checkout: { step: 'signin', otpFailures: 0, pinFailures: 0 },
+      checkout: freshCheckout(),
       timeline: [{ at: now, event: 'initiated', detail: `${channel.name}, IDR ${Number(order.amount)}${scenario ? `, scenario "${scenario.name}"` : ''}` }],
     };
     if (scenario) {
@@ -102,7 +109,8 @@ export class TransactionService {
       const outcome = scenario.effects.outcome;
       if (outcome) tx.scheduledOutcome = { action: outcome.action, at: now + outcome.afterMs };
     }
-    tx.response = INITIATE_RESPONSES[channel.family](tx, { publicUrl: this.deps.publicUrl(), expiryLink: formatJakarta(tx.expiresAt) });
+    if (channel.codePrefix) tx.paymentCode = generator.code(channel.codePrefix, 16);
+    tx.response = INITIATE_RESPONSES[channel.family](tx, channel, { publicUrl: this.deps.publicUrl(), expiryLink: formatJakarta(tx.expiresAt) });
     store.addTransaction(tx);
     await store.commit();
     this.scheduleExpiry(tx);
@@ -112,19 +120,26 @@ export class TransactionService {
 
   /**
    * Applies a lifecycle action; false when the order's state does not allow it. The new state is on disk
-   * before the callback it triggers is sent.
+   * before the callback it triggers is sent. A refund counts `amount` (default: all that is left).
    */
-  async apply(tx: StoredTransaction, action: Action, cause: string): Promise<boolean> {
+  async apply(tx: StoredTransaction, action: Action, cause: string, options: { amount?: number } = {}): Promise<boolean> {
     if (!canApply(action, tx)) return false;
     const { clock, generator, store, dispatcher, scheduler } = this.deps;
     const now = clock.now();
     const transition = TRANSITIONS[action];
-    tx.status = transition.to(tx);
-    tx.closedAt = now;
     if (action === 'pay') {
+      const channel = channelOf(tx.channel) ?? HOSTED;
+      const family = FAMILIES[channel.family];
       tx.reference = generator.reference();
-      tx.payment = { at: now, reference: `${tx.reference}${channelOf(tx.channel)?.channelCode ?? ''}`, amount: tx.amount };
+      tx.payment = { at: now, reference: family.paymentReference(tx, channel, generator), amount: tx.amount };
+      family.onPaid?.(tx);
     }
+    if (action === 'refund') {
+      tx.refundedAmount += options.amount ?? paidAmount(tx) - tx.refundedAmount;
+      tx.refundedAt = now;
+    }
+    tx.status = transition.to(tx);
+    tx.closedAt ??= now;
     tx.timeline.push({ at: now, event: transition.event, detail: cause });
     scheduler.cancel(expiryJob(tx));
     scheduler.cancel(outcomeJob(tx));
@@ -132,6 +147,38 @@ export class TransactionService {
     await store.commit();
     if (delivery) dispatcher.start(delivery);
     return true;
+  }
+
+  /** Voids a captured card payment that has not settled yet; anything else is 4030015 Transaction Not Permitted. */
+  async voidPayment(tx: StoredTransaction, cause: string): Promise<void> {
+    const settled = tx.payment !== undefined && this.deps.clock.now() >= settlesAt(tx.payment.at);
+    if (settled || !(await this.apply(tx, 'void', cause))) throw GatewayError.of('transactionNotPermitted');
+  }
+
+  /**
+   * Refunds `amount` (default: all that is left) of a paid order: 4030015 when it is not paid (or nothing
+   * is left), 4040013 Invalid Amount when more is asked than is left.
+   */
+  async refund(tx: StoredTransaction, amount: number | undefined, cause: string): Promise<void> {
+    if (!canApply('refund', tx)) throw GatewayError.of('transactionNotPermitted');
+    const left = paidAmount(tx) - tx.refundedAmount;
+    if (amount !== undefined && amount > left) throw GatewayError.of('invalidAmount');
+    const refunding = amount ?? left;
+    await this.apply(tx, 'refund', `${cause}: IDR ${refunding} (${tx.refundedAmount + refunding} of ${paidAmount(tx)} refunded)`, { amount: refunding });
+  }
+
+  /**
+   * The shopper picked `channel` on the hosted page: the order continues on that channel, its page starts
+   * afresh, and a channel with a pay code gets one.
+   */
+  async choose(tx: StoredTransaction, channel: Channel): Promise<void> {
+    if (tx.channel === channel.type) return;
+    tx.channel = channel.type;
+    tx.checkout = freshCheckout();
+    delete tx.card;
+    if (channel.codePrefix) tx.paymentCode = this.deps.generator.code(channel.codePrefix, 16);
+    else delete tx.paymentCode;
+    await this.note(tx, 'channel chosen', channel.name);
   }
 
   /** Forgets every transaction and callback (of one merchant, when given), with their scheduled jobs. */
@@ -154,6 +201,14 @@ export class TransactionService {
   async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
     tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
     await this.deps.store.commit();
+  }
+
+  /** A page token no stored order uses yet. */
+  private newToken(kind: TokenKind): string {
+    let token: string;
+    do token = this.deps.generator[kind]();
+    while (this.deps.store.getByToken(token));
+    return token;
   }
 
   private scheduleExpiry(tx: StoredTransaction): void {

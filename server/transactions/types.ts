@@ -1,5 +1,9 @@
 import type { PaidStatus } from '../channels/table.js';
+import type { CardDetails } from '../channels/test-cards.js';
 import type { CallbackBehaviour } from '../scenarios/types.js';
+
+/** What a scenario can schedule for an order. */
+export type ScheduledAction = 'pay' | 'fail' | 'expire';
 
 export type PaymentStatus =
   | 'REQUEST_INITIATED'
@@ -17,7 +21,7 @@ export interface TimelineEvent {
   detail?: string;
 }
 
-/** The shopper's progress through a hosted checkout page. */
+/** The shopper's progress through a checkout page: `signin` is the first step (sign-in, card form), `otp` a code check (OTP, 3-D Secure). */
 export interface CheckoutProgress {
   step: 'signin' | 'otp' | 'plan' | 'done';
   phone?: string;
@@ -30,8 +34,12 @@ export interface CheckoutProgress {
 export interface StoredTransaction {
   merchantId: string;
   orderId: string;
-  /** Canonical `sourceOfFunds.type`. */
+  /** Canonical `sourceOfFunds.type`; `hosted` until the shopper picks a channel on the hosted page. */
   channel: string;
+  /** Set when the order was initiated without `sourceOfFunds` (the shopper picks the channel). */
+  hosted?: boolean;
+  /** The VA number or pay code (VA, pay code and retail channels). */
+  paymentCode?: string;
   status: PaymentStatus;
   /** `order.amount` as an integer. */
   amount: number;
@@ -51,13 +59,18 @@ export interface StoredTransaction {
   /** `order.reference`: empty until paid. */
   reference: string;
   payment?: { at: number; reference: string; amount: number };
+  /** The card entered on the card page (or the default test card), for check-status and callbacks. */
+  card?: CardDetails;
+  /** Total refunded so far. */
   refundedAmount: number;
+  /** Virtual time of the latest refund. */
+  refundedAt?: number;
   checkout: CheckoutProgress;
   /** Name of the scenario that matched at initiate, if any. */
   scenario?: string;
   /** How this order's callbacks are sent (from its scenario). */
   callbackBehaviour?: CallbackBehaviour;
   /** An outcome a scenario scheduled for it, on the virtual clock. */
-  scheduledOutcome?: { action: 'pay' | 'fail' | 'expire'; at: number };
+  scheduledOutcome?: { action: ScheduledAction; at: number };
   timeline: TimelineEvent[];
 }

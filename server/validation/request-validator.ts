@@ -30,7 +30,10 @@ interface CompiledRules {
 const BASE = 'https://finnet-mock.local/schemas/';
 const REQUEST_SCHEMA_FILES = ['common.json', 'order.json', 'item.json', 'customer.json', 'url.json', 'address.json',
   'billing.json', 'shipping.json', 'meta.json', 'card.json', 'recurring.json', 'source-of-funds.json', 'device.json',
-  'initiate-request.json'];
+  'initiate-request.json', 'void-request.json', 'refund-request.json'];
+
+/** Bodies of the operations on an existing order, each with its own schema file. */
+export type Operation = 'void' | 'refund';
 
 function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
@@ -52,6 +55,7 @@ function itemsTotalEqualsAmount(this: unknown, _schema: boolean, order: unknown,
 export class RequestValidator {
   private readonly core: CompiledRules;
   private readonly byChannel = new Map<Channel, CompiledRules>();
+  private readonly operations: Record<Operation, CompiledRules>;
 
   constructor() {
     const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
@@ -65,15 +69,24 @@ export class RequestValidator {
       validate: ajv.compile({
         allOf: [{ $ref: `${BASE}initiate-request.json` }, ...ruleFiles.map((f) => ({ $ref: `${BASE}channels/${f}` })), knownTypes],
       }),
-      outline: outlineOf(ruleFiles),
+      outline: outlineOf('initiate-request.json', ruleFiles),
     });
     this.core = compile([]);
     for (const channel of CHANNELS) if (channel.rules) this.byChannel.set(channel, compile([channel.rules]));
+    const operation = (file: string): CompiledRules => ({ validate: ajv.compile({ $ref: `${BASE}${file}` }), outline: outlineOf(file, []) });
+    this.operations = { void: operation('void-request.json'), refund: operation('refund-request.json') };
   }
 
   /** Validates an initiate body (already known to be an object) against the core rules plus the channel's. */
   validate(body: Record<string, unknown>, channel: Channel | undefined): ValidationFailure | null {
     const rules = (channel && this.byChannel.get(channel)) ?? this.core;
+    if (rules.validate(body)) return null;
+    return firstFailure(rules.validate.errors ?? [], rules.outline, body);
+  }
+
+  /** Validates the JSON body of a void or refund. */
+  validateOperation(operation: Operation, body: unknown): ValidationFailure | null {
+    const rules = this.operations[operation];
     if (rules.validate(body)) return null;
     return firstFailure(rules.validate.errors ?? [], rules.outline, body);
   }

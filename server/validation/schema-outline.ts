@@ -33,10 +33,10 @@ function walk(node: SchemaNode, path: string, outline: SchemaOutline): void {
   if (node.items) walk(node.items, `${prefix}*`, outline);
 }
 
-/** The outline of `initiate-request.json` plus the given channel rule files, in that order. */
-export function outlineOf(ruleFiles: string[]): SchemaOutline {
+/** The outline of a request schema file plus the given channel rule files, in that order. */
+export function outlineOf(rootFile: string, ruleFiles: string[]): SchemaOutline {
   const outline: SchemaOutline = { order: new Map(), required: new Set() };
-  walk({ $ref: 'initiate-request.json' }, '', outline);
+  walk({ $ref: rootFile }, '', outline);
   for (const file of ruleFiles) walk({ $ref: `channels/${file}` }, '', outline);
   return outline;
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { createGeneratorSync, type JsonSchema } from 'json-schema-faker';
 import { loadSchemaFile } from '../validation/schema-files.js';
 
-type ValueKind = 'token' | 'kredivoToken' | 'reference' | 'traceId' | 'authCode' | 'digits';
+type ValueKind = 'token' | 'kredivoToken' | 'pendingId' | 'reference' | 'traceId' | 'authCode' | 'digits';
 
 /**
  * Every generated value (tokens, payment codes, references, trace ids) comes from json-schema-faker
@@ -31,6 +31,11 @@ export class ValueGenerator {
 
   kredivoToken(): string {
     return this.value('kredivoToken');
+  }
+
+  /** The number in `/widgetpg/pending/<n>`, as in the pay code sample. */
+  pendingId(): string {
+    return this.value('pendingId');
   }
 
   /** A UUID, as observed in `order.reference` and `x-external-id`. */

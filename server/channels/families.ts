@@ -1,0 +1,47 @@
+import type { StoredTransaction } from '../transactions/types.js';
+import type { ValueGenerator } from '../values/generator.js';
+import { PAGE_PATHS } from './page-paths.js';
+import type { Channel, Family } from './table.js';
+import { DEFAULT_CARD, detailsOf } from './test-cards.js';
+
+/** Which generated value keys the order's page: 64 hex (Finpay links), Kredivo-style `tk`, or the pending page's number. */
+export type TokenKind = 'token' | 'kredivoToken' | 'pendingId';
+
+export interface FamilyBehaviour {
+  token: TokenKind;
+  /** The page the shopper pays on (a path on this server), or null when there is none (OVO: push to the app). */
+  page(tx: StoredTransaction, channel: Channel): string | null;
+  /** `result.payment.reference` once paid. */
+  paymentReference(tx: StoredTransaction, channel: Channel, generator: ValueGenerator): string;
+  /** What else a payment records; a card order paid without the card page gets the default test card. */
+  onPaid?(tx: StoredTransaction): void;
+}
+
+// The observed `<uuid>014` shape: the order reference followed by the channel code.
+const referencePlusChannel: FamilyBehaviour['paymentReference'] = (tx, channel) => `${tx.reference}${channel.channelCode ?? ''}`;
+const pendingPage: FamilyBehaviour['page'] = (tx) => PAGE_PATHS.pending(tx.token);
+const walletPage: FamilyBehaviour['page'] = (tx, channel) => `${PAGE_PATHS.wallet(channel.type)}?tk=${tx.token}`;
+// Every family but cards: a page, a token kind, and the reference-plus-channel payment reference.
+const linked = (page: FamilyBehaviour['page'], token: TokenKind = 'token'): FamilyBehaviour => ({ token, page, paymentReference: referencePlusChannel });
+
+export const FAMILIES: Record<Family, FamilyBehaviour> = {
+  card: {
+    token: 'token',
+    page: (tx) => PAGE_PATHS.access(tx.token),
+    // Cards carry the acquirer's 6-digit authorisation code, as in the docs' `016460`.
+    paymentReference: (_tx, _channel, generator) => generator.authCode(),
+    onPaid: (tx) => {
+      tx.card ??= detailsOf(DEFAULT_CARD);
+    },
+  },
+  hosted: linked((tx) => PAGE_PATHS.picker(tx.token)),
+  va: linked(pendingPage, 'pendingId'),
+  paycode: linked(pendingPage, 'pendingId'),
+  retail: linked(pendingPage, 'pendingId'),
+  qris: linked((tx) => PAGE_PATHS.qris(tx.token)),
+  wallet: linked(walletPage),
+  webcheckout: linked(walletPage),
+  push: linked(() => null),
+  paylater: linked((tx, channel) => `${PAGE_PATHS.paylater(channel.type)}/signin?tk=${tx.token}`, 'kredivoToken'),
+  ibank: linked((tx, channel) => `${PAGE_PATHS.ibank(channel.type)}?tk=${tx.token}`),
+};

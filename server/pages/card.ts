@@ -1,0 +1,157 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { FAMILIES } from '../channels/families.js';
+import { PAGE_PATHS } from '../channels/page-paths.js';
+import { channelOf } from '../channels/table.js';
+import { cardFor, cvvLength, detailsOf, MAX_3DS_ATTEMPTS, TEST_CARDS, THREE_DS_OTP, type CardOutcome, type TestCard } from '../channels/test-cards.js';
+import { formatJakarta } from '../clock/jakarta-time.js';
+import type { AppContext } from '../context.js';
+import type { StoredTransaction } from '../transactions/types.js';
+import { CARD_TEXT } from './card-text.js';
+import { field, FINPAY_BRAND, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang, type Frame } from './page-kit.js';
+import { langOf } from './texts.js';
+
+type CardFrame = Frame<typeof CARD_TEXT>;
+
+// What the test-card table on the page calls each outcome.
+const OUTCOME_LABELS: Record<CardOutcome, keyof (typeof CARD_TEXT)['id']> = {
+  success: 'success', challenge: 'challenge', declined: 'declinedShort', insufficientFunds: 'insufficient',
+};
+
+// The 3-D Secure programme each scheme runs, named on the challenge page.
+const SECURE_PROGRAMMES: Record<string, string> = {
+  VISA: 'Visa Secure', MASTERCARD: 'Mastercard ID Check', JCB: 'J/Secure', AMEX: 'American Express SafeKey',
+};
+
+const TEST_CARD_ROWS = TEST_CARDS.map((c) => ({ number: c.number.replace(/(\d{4})(?=\d)/g, '$1 '), brand: c.info.brand, label: OUTCOME_LABELS[c.outcome] }));
+
+/** `MM/YY` that is this month or later on the virtual clock (Jakarta time). */
+function expiryValid(text: string, now: number): boolean {
+  const match = /^(0[1-9]|1[0-2])\s*\/\s*(\d{2})$/.exec(text.trim());
+  if (!match) return false;
+  const [year, month] = formatJakarta(now).split('-').map(Number) as [number, number];
+  return (2000 + Number(match[2])) * 12 + Number(match[1]) >= year * 12 + month;
+}
+
+/**
+ * Finpay's card page at `/pg/payment/card/access/<token>`: card form → (3-D Secure OTP for challenge cards)
+ * → CAPTURED or FAILURE, then back to the merchant. The test card number decides the outcome. The same
+ * link of a web checkout or internet-banking order hands the shopper on to that provider's page.
+ */
+export function cardPages(ctx: AppContext): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  const frameFor = (req: Request): CardFrame => {
+    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    return frameOf(CARD_TEXT, langOf(input.lang), FINPAY_BRAND, req.originalUrl);
+  };
+  const formPath = PAGE_PATHS.access;
+  const challengePath = (token: string) => `${PAGE_PATHS.access(token)}/3ds`;
+
+  /** The card order behind the link when it is on `step`; otherwise the right page (or step) is answered. */
+  const open = async (req: Request, res: Response, step: 'signin' | 'otp') => {
+    const frame = frameFor(req);
+    const token = String(req.params.token);
+    const tx = await openOrder(ctx, res, frame, token, (found) => channelOf(found.channel)?.family === 'card');
+    if (!tx) return null;
+    if (tx.checkout.step !== step) {
+      res.redirect(303, withLang(tx.checkout.step === 'otp' ? challengePath(token) : formPath(token), frame.lang));
+      return null;
+    }
+    return { tx, token, frame };
+  };
+
+  const formLocals = (tx: StoredTransaction, token: string, entered: { number: string; expiry: string; name: string }, error: string) => ({
+    ...summaryOf(tx), action: formPath(token), testCards: TEST_CARD_ROWS, entered, error,
+  });
+
+  const challengeLocals = (tx: StoredTransaction, token: string, error: string) => ({
+    ...summaryOf(tx), action: challengePath(token), card: tx.card, programme: SECURE_PROGRAMMES[tx.card?.info.brand ?? ''] ?? '3-D Secure',
+    error,
+  });
+
+  /** Ends the order in FAILURE and says why, with the way back to the merchant. */
+  const decline = async (res: Response, tx: StoredTransaction, frame: CardFrame, reason: string, cause: string) => {
+    tx.checkout.step = 'done';
+    await ctx.transactions.apply(tx, 'fail', cause);
+    showFailure(res, frame, tx, reason);
+  };
+
+  const capture = async (res: Response, tx: StoredTransaction, frame: CardFrame, how: string) => {
+    tx.checkout.step = 'done';
+    await ctx.transactions.apply(tx, 'pay', `paid by card ${tx.card?.mask}${how}`);
+    leave(res, frame, tx);
+  };
+
+  const cancel = async (res: Response, tx: StoredTransaction, frame: CardFrame) => {
+    tx.checkout.step = 'done';
+    await ctx.transactions.apply(tx, 'fail', 'shopper cancelled on the card page');
+    leave(res, frame, tx);
+  };
+
+  router.get(formPath(':token'), async (req, res) => {
+    const found = await ctx.transactions.findByToken(String(req.params.token));
+    const channel = found && channelOf(found.channel);
+    // Finpay's link of a web checkout or internet-banking order leads on to the provider's page.
+    const page = found && channel && channel.family !== 'card' ? FAMILIES[channel.family].page(found, channel) : null;
+    if (page) return res.redirect(303, page);
+    const opened = await open(req, res, 'signin');
+    if (!opened) return;
+    const { tx, token, frame } = opened;
+    if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', 'card page');
+    render(res, 200, 'card/form', frame, formLocals(tx, token, { number: '', expiry: '', name: '' }, ''));
+  });
+
+  router.post(formPath(':token'), form, async (req, res) => {
+    const opened = await open(req, res, 'signin');
+    if (!opened) return;
+    const { tx, token, frame } = opened;
+    const { t } = frame;
+    if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
+    const entered = { number: field(req.body, 'number'), expiry: field(req.body, 'expiry'), name: field(req.body, 'name') };
+    const again = (error: string) => render(res, 422, 'card/form', frame, formLocals(tx, token, entered, error));
+    const card: TestCard | undefined = cardFor(entered.number);
+    if (!card) return again(t.badNumber);
+    if (!expiryValid(entered.expiry, ctx.clock.now())) return again(t.badExpiry);
+    if (!new RegExp(`^\\d{${cvvLength(card)}}$`).test(field(req.body, 'cvv').trim())) return again(t.badCvv);
+    tx.card = detailsOf(card);
+    await ctx.transactions.note(tx, 'card entered', `${tx.card.mask} (${card.info.brand})`);
+    switch (card.outcome) {
+      case 'success':
+        return capture(res, tx, frame, '');
+      case 'challenge':
+        tx.checkout.step = 'otp';
+        await ctx.transactions.note(tx, '3-D Secure challenge', SECURE_PROGRAMMES[card.info.brand]);
+        return res.redirect(303, withLang(challengePath(token), frame.lang));
+      case 'declined':
+        return decline(res, tx, frame, t.declined, `card ${tx.card.mask} declined: do not honour`);
+      case 'insufficientFunds':
+        return decline(res, tx, frame, t.insufficientFunds, `card ${tx.card.mask} declined: insufficient funds`);
+    }
+  });
+
+  router.get(challengePath(':token'), async (req, res) => {
+    const opened = await open(req, res, 'otp');
+    if (!opened) return;
+    const { tx, token, frame } = opened;
+    render(res, 200, 'card/challenge', frame, challengeLocals(tx, token, ''));
+  });
+
+  router.post(challengePath(':token'), form, async (req, res) => {
+    const opened = await open(req, res, 'otp');
+    if (!opened) return;
+    const { tx, token, frame } = opened;
+    const { t } = frame;
+    if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
+    if (field(req.body, 'otp').trim() !== THREE_DS_OTP) {
+      tx.checkout.otpFailures++;
+      if (tx.checkout.otpFailures >= MAX_3DS_ATTEMPTS) return decline(res, tx, frame, t.authFailed, `${MAX_3DS_ATTEMPTS} wrong 3-D Secure OTPs`);
+      await ctx.transactions.note(tx, '3-D Secure OTP refused', `attempt ${tx.checkout.otpFailures} of ${MAX_3DS_ATTEMPTS}`);
+      return render(res, 422, 'card/challenge', frame, challengeLocals(tx, token, `${t.wrongOtp} ${MAX_3DS_ATTEMPTS - tx.checkout.otpFailures}`));
+    }
+    await ctx.transactions.note(tx, '3-D Secure passed');
+    return capture(res, tx, frame, ' after 3-D Secure');
+  });
+
+  return router;
+}

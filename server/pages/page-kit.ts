@@ -1,0 +1,121 @@
+import type { Response } from 'express';
+import { PAGE_PATHS } from '../channels/page-paths.js';
+import type { Channel } from '../channels/table.js';
+import { formatJakarta } from '../clock/jakarta-time.js';
+import type { AppContext } from '../context.js';
+import type { StoredTransaction } from '../transactions/types.js';
+import { rupiah } from './format.js';
+import { textsFor, type Lang, type TextTable, type Texts } from './texts.js';
+
+/** Whose page it is: the name in the header and the colour the page is drawn in. */
+export interface Brand {
+  name: string;
+  color: string;
+}
+
+/** Finpay's own pages: card form, payment instructions, QR, channel picker. */
+export const FINPAY_BRAND: Brand = { name: 'Finpay', color: '#0b4ea2' };
+
+export function brandOf(channel: Channel): Brand {
+  return { name: channel.name, color: channel.color };
+}
+
+/** A request field as text ('' when absent; numbers as digits). */
+export function field(source: unknown, key: string): string {
+  const value = (source as Record<string, unknown> | null | undefined)?.[key];
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+export function urlOf(tx: StoredTransaction, key: 'successUrl' | 'failUrl' | 'backUrl'): string {
+  return field(tx.request.url, key);
+}
+
+/** Where the shopper goes back to once the order is over: successUrl after a payment, failUrl otherwise, else backUrl. */
+export function backUrlFor(tx: StoredTransaction): string {
+  return (tx.payment ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl')) || urlOf(tx, 'backUrl');
+}
+
+/** What every page of one request is drawn with: language, brand, texts, and the same page in the other language. */
+export interface Frame<P extends TextTable> {
+  lang: Lang;
+  brand: Brand;
+  t: Texts<P>;
+  otherLangUrl: string;
+}
+
+/** `path` with `?lang=en` (or without it for Indonesian), keeping its other query parameters. */
+export function withLang(path: string, lang: Lang): string {
+  const url = new URL(path, 'http://page.local');
+  if (lang === 'en') url.searchParams.set('lang', 'en');
+  else url.searchParams.delete('lang');
+  return `${url.pathname}${url.search}`;
+}
+
+export function frameOf<P extends TextTable>(page: P, lang: Lang, brand: Brand, path: string): Frame<P> {
+  return { lang, brand, t: textsFor(page, lang, brand.name), otherLangUrl: withLang(path, lang === 'en' ? 'id' : 'en') };
+}
+
+export function render<P extends TextTable>(res: Response, status: number, view: string, frame: Frame<P>, locals: Record<string, unknown> = {}): void {
+  res.status(status).render(view, { ...frame, rupiah, ...locals });
+}
+
+/** Locals of the order summary at the top of a page; an order from the hosted page can go back and pick another channel. */
+export function summaryOf(tx: StoredTransaction): Record<string, unknown> {
+  return { tx, merchantName: tx.merchantId, expiresAt: formatJakarta(tx.expiresAt), changeUrl: tx.hosted && tx.channel !== 'hosted' ? PAGE_PATHS.picker(tx.token) : '' };
+}
+
+export interface OrderItemView {
+  name: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+export function itemsOf(tx: StoredTransaction): OrderItemView[] {
+  const items = (tx.request.order as { item?: unknown[] }).item ?? [];
+  return items.map((it) => ({ name: field(it, 'name'), quantity: Number(field(it, 'quantity')), unitPrice: Number(field(it, 'unitPrice')) }));
+}
+
+export function showMessage<P extends TextTable>(
+  res: Response, status: number, frame: Frame<P>, message: { heading: string; body: string; tx: StoredTransaction | null; backUrl: string },
+): void {
+  render(res, status, 'checkout/message', frame, message);
+}
+
+/**
+ * The order behind `token` when it can still be paid on this page (`accepts` says whether it belongs here);
+ * otherwise answers with the not-found, expired or already-used page and gives null.
+ */
+export async function openOrder<P extends TextTable>(
+  ctx: AppContext, res: Response, frame: Frame<P>, token: string, accepts: (tx: StoredTransaction) => boolean,
+): Promise<StoredTransaction | null> {
+  const { t } = frame;
+  const tx = token ? await ctx.transactions.findByToken(token) : undefined;
+  if (!tx || !accepts(tx)) {
+    showMessage(res, 404, frame, { heading: t.unknownHeading, body: t.unknownBody, tx: null, backUrl: '' });
+    return null;
+  }
+  if (tx.status === 'EXPIRED') {
+    showMessage(res, 410, frame, { heading: t.expiredHeading, body: t.expiredBody, tx, backUrl: urlOf(tx, 'failUrl') || urlOf(tx, 'backUrl') });
+    return null;
+  }
+  if (tx.status !== 'REQUEST_INITIATED') {
+    showMessage(res, 409, frame, { heading: t.usedHeading, body: `${t.usedBody} ${tx.status}.`, tx, backUrl: backUrlFor(tx) });
+    return null;
+  }
+  return tx;
+}
+
+/** The order just ended on this page: back to the merchant's success or fail URL, or a result page when it gave none. */
+export function leave<P extends TextTable>(res: Response, frame: Frame<P>, tx: StoredTransaction): void {
+  const target = tx.payment ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl');
+  if (target) return res.redirect(303, target);
+  const { t } = frame;
+  showMessage(res, 200, frame, tx.payment
+    ? { heading: t.paidHeading, body: t.paidBody, tx, backUrl: urlOf(tx, 'backUrl') }
+    : { heading: t.failedHeading, body: t.cancelledBody, tx, backUrl: urlOf(tx, 'backUrl') });
+}
+
+/** The order failed on this page for `reason`: say why, with the way back to the merchant. */
+export function showFailure<P extends TextTable>(res: Response, frame: Frame<P>, tx: StoredTransaction, reason: string): void {
+  showMessage(res, 200, frame, { heading: frame.t.failedHeading, body: reason, tx, backUrl: backUrlFor(tx) });
+}

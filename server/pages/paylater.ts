@@ -1,0 +1,134 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { PAGE_PATHS } from '../channels/page-paths.js';
+import type { Channel } from '../channels/table.js';
+import type { AppContext } from '../context.js';
+import type { StoredTransaction } from '../transactions/types.js';
+import { maskPhone, normalisePhone } from './format.js';
+import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf, type Frame } from './page-kit.js';
+import { PAYLATER_PLANS, monthlyInstalment } from './paylater-plans.js';
+import { PAYLATER_TEXT } from './paylater-text.js';
+import { MAX_OTP_ATTEMPTS, refusalFor, SANDBOX_OTP, TEST_PIN } from './test-shoppers.js';
+import { langOf, type Lang } from './texts.js';
+
+type Step = Exclude<StoredTransaction['checkout']['step'], 'done'>;
+const STEP_PATHS: Record<Step, string> = { signin: 'signin', otp: 'otp', plan: 'checkout' };
+
+/**
+ * A paylater checkout like Kredivo's, at `/<type>/v2/`: sign-in (phone + PIN) → OTP → plan → pay or cancel,
+ * then back to the merchant. Plain forms that work without JavaScript; every step is recorded in the timeline.
+ */
+export function paylaterPages(ctx: AppContext, channel: Channel): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const base = PAGE_PATHS.paylater(channel.type);
+  const brand = brandOf(channel);
+
+  const pageUrl = (step: Step, tk: string, lang: Lang) => `${base}/${STEP_PATHS[step]}?tk=${encodeURIComponent(tk)}${lang === 'en' ? '&lang=en' : ''}`;
+  const frameFor = (lang: Lang, tk: string, tx?: StoredTransaction) => {
+    const step = tx && tx.checkout.step !== 'done' ? tx.checkout.step : 'signin';
+    return frameOf(PAYLATER_TEXT, lang, brand, pageUrl(step, tk, lang));
+  };
+  type PaylaterFrame = Frame<typeof PAYLATER_TEXT>;
+
+  /** The order behind `tk` when it can still be paid on `step`; otherwise answers with the right page. */
+  const open = async (req: Request, res: Response, step: Step) => {
+    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const lang = langOf(input.lang);
+    const tk = typeof input.tk === 'string' ? input.tk : '';
+    const tx = await openOrder(ctx, res, frameFor(lang, tk), tk, (found) => found.channel === channel.type);
+    if (!tx) return null;
+    if (tx.checkout.step !== step) {
+      res.redirect(303, pageUrl(tx.checkout.step === 'done' ? 'signin' : tx.checkout.step, tk, lang));
+      return null;
+    }
+    return { tx, tk, lang, frame: frameFor(lang, tk, tx) };
+  };
+
+  const orderLocals = (tx: StoredTransaction, tk: string) => ({ ...summaryOf(tx), tk, base, items: itemsOf(tx) });
+
+  /** Ends the checkout in FAILURE (callback sent) and shows why, with the way back to the merchant. */
+  const refuse = async (res: Response, tx: StoredTransaction, frame: PaylaterFrame, reason: string, cause: string) => {
+    tx.checkout.step = 'done';
+    await ctx.transactions.apply(tx, 'fail', cause);
+    showFailure(res, frame, tx, reason);
+  };
+
+  router.get(`${base}/signin`, async (req, res) => {
+    const opened = await open(req, res, 'signin');
+    if (!opened) return;
+    const { tx, tk, frame } = opened;
+    if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', `${channel.name} sign-in page`);
+    render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: field(tx.request.customer, 'mobilePhone'), error: '' });
+  });
+
+  router.post(`${base}/signin`, form, async (req, res) => {
+    const opened = await open(req, res, 'signin');
+    if (!opened) return;
+    const { tx, tk, lang, frame } = opened;
+    const { t } = frame;
+    const phone = normalisePhone(field(req.body, 'phone'));
+    const pin = field(req.body, 'pin');
+    const again = (error: string) => render(res, 422, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone, error });
+    if (!/^\+62\d{7,16}$/.test(phone)) return again(t.badPhone);
+    if (pin !== TEST_PIN) {
+      tx.checkout.pinFailures++;
+      await ctx.transactions.note(tx, 'sign-in refused', 'wrong PIN');
+      return again(t.wrongPin);
+    }
+    tx.checkout.phone = phone;
+    const refusal = refusalFor(phone);
+    if (refusal) return refuse(res, tx, frame, t[refusal], `${channel.name} refused ${maskPhone(phone)}: ${refusal}`);
+    tx.checkout.step = 'otp';
+    await ctx.transactions.note(tx, 'signed in', maskPhone(phone));
+    res.redirect(303, pageUrl('otp', tk, lang));
+  });
+
+  router.get(`${base}/otp`, async (req, res) => {
+    const opened = await open(req, res, 'otp');
+    if (!opened) return;
+    const { tx, tk, frame } = opened;
+    render(res, 200, 'paylater/otp', frame, { ...orderLocals(tx, tk), maskedPhone: maskPhone(tx.checkout.phone ?? ''), error: '' });
+  });
+
+  router.post(`${base}/otp`, form, async (req, res) => {
+    const opened = await open(req, res, 'otp');
+    if (!opened) return;
+    const { tx, tk, lang, frame } = opened;
+    const { t } = frame;
+    if (field(req.body, 'otp').trim() !== SANDBOX_OTP) {
+      tx.checkout.otpFailures++;
+      if (tx.checkout.otpFailures >= MAX_OTP_ATTEMPTS) return refuse(res, tx, frame, t.tooManyOtp, `${MAX_OTP_ATTEMPTS} wrong OTPs`);
+      await ctx.transactions.note(tx, 'OTP refused', `attempt ${tx.checkout.otpFailures} of ${MAX_OTP_ATTEMPTS}`);
+      return render(res, 422, 'paylater/otp', frame, {
+        ...orderLocals(tx, tk), maskedPhone: maskPhone(tx.checkout.phone ?? ''),
+        error: `${t.wrongOtp} ${MAX_OTP_ATTEMPTS - tx.checkout.otpFailures}`,
+      });
+    }
+    tx.checkout.step = 'plan';
+    await ctx.transactions.note(tx, 'OTP accepted');
+    res.redirect(303, pageUrl('plan', tk, lang));
+  });
+
+  router.get(`${base}/checkout`, async (req, res) => {
+    const opened = await open(req, res, 'plan');
+    if (!opened) return;
+    const { tx, tk, frame } = opened;
+    const plans = PAYLATER_PLANS.map((p) => ({ ...p, monthly: monthlyInstalment(p, tx.amount) }));
+    render(res, 200, 'paylater/checkout', frame, { ...orderLocals(tx, tk), plans });
+  });
+
+  router.post(`${base}/checkout`, form, async (req, res) => {
+    const opened = await open(req, res, 'plan');
+    if (!opened) return;
+    const { tx } = opened;
+    const plan = PAYLATER_PLANS.find((p) => p.id === field(req.body, 'plan')) ?? PAYLATER_PLANS[0]!;
+    tx.checkout.step = 'done';
+    tx.checkout.plan = plan.id;
+    const paying = field(req.body, 'action') !== 'cancel';
+    await ctx.transactions.apply(tx, paying ? 'pay' : 'fail', paying ? `paid with ${channel.name}, ${plan.label.en}` : `shopper cancelled on the ${channel.name} page`);
+    // The paylater rules make both URLs mandatory at initiate, so there is always somewhere to go back to.
+    res.redirect(303, paying ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl'));
+  });
+
+  return router;
+}

@@ -1,0 +1,69 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { channelEnabled } from '../channels/enablement.js';
+import { FAMILIES } from '../channels/families.js';
+import { PAGE_PATHS } from '../channels/page-paths.js';
+import { CHANNELS, type Channel, type Family } from '../channels/table.js';
+import type { AppContext } from '../context.js';
+import type { StoredTransaction } from '../transactions/types.js';
+import { PICKER_TEXT } from './picker-text.js';
+import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang } from './page-kit.js';
+import { langOf } from './texts.js';
+
+/** The picker's sections, in the order Indonesian checkouts list them; each names its heading in PICKER_TEXT. */
+const GROUPS: readonly { key: keyof (typeof PICKER_TEXT)['id']; families: readonly Family[] }[] = [
+  { key: 'va', families: ['va'] },
+  { key: 'qris', families: ['qris'] },
+  { key: 'wallet', families: ['wallet', 'webcheckout'] },
+  { key: 'card', families: ['card'] },
+  { key: 'paylater', families: ['paylater'] },
+  { key: 'store', families: ['retail', 'paycode'] },
+  { key: 'ibank', families: ['ibank'] },
+];
+
+/**
+ * The hosted page at `/pg/payment/card/v2/access/<token>` for orders initiated without `sourceOfFunds`: the
+ * shopper picks a channel, and the order continues on that channel's page. Only channels that have a page,
+ * are enabled for the merchant and whose rules the order's request meets are offered.
+ */
+export function pickerPages(ctx: AppContext): Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const path = PAGE_PATHS.picker;
+
+  const offered = (tx: StoredTransaction): Channel[] => CHANNELS.filter((channel) => FAMILIES[channel.family].page(tx, channel) !== null
+    && channelEnabled(ctx.config, tx.merchantId, channel.type)
+    && ctx.validator.validate({ ...tx.request, sourceOfFunds: { type: channel.type } }, channel) === null);
+
+  const open = async (req: Request, res: Response) => {
+    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const token = String(req.params.token);
+    const frame = frameOf(PICKER_TEXT, langOf(input.lang), FINPAY_BRAND, withLang(path(token), langOf(input.lang)));
+    const tx = await openOrder(ctx, res, frame, token, (found) => found.hosted === true);
+    return tx ? { tx, frame } : null;
+  };
+
+  router.get(path(':token'), async (req, res) => {
+    const opened = await open(req, res);
+    if (!opened) return;
+    const { tx, frame } = opened;
+    if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', 'hosted payment page');
+    const channels = offered(tx);
+    const groups = GROUPS.map((g) => ({ key: g.key, heading: frame.t[g.key], channels: channels.filter((c) => g.families.includes(c.family)) }))
+      .filter((g) => g.channels.length > 0)
+      // Sections start folded, as checkouts list them; the one holding the earlier choice (or the only one) opens.
+      .map((g, _i, all) => ({ ...g, open: all.length === 1 || g.channels.some((c) => c.type === tx.channel) }));
+    render(res, 200, 'picker/channels', frame, { ...summaryOf(tx), items: itemsOf(tx), groups, action: path(tx.token), current: tx.channel });
+  });
+
+  router.post(path(':token'), form, async (req, res) => {
+    const opened = await open(req, res);
+    if (!opened) return;
+    const { tx, frame } = opened;
+    const channel = offered(tx).find((c) => c.type === field(req.body, 'channel'));
+    if (!channel) return res.redirect(303, withLang(path(tx.token), frame.lang));
+    await ctx.transactions.choose(tx, channel);
+    res.redirect(303, withLang(FAMILIES[channel.family].page(tx, channel)!, frame.lang));
+  });
+
+  return router;
+}
