@@ -88,7 +88,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
       }, graceMs);
       await closed;
       clearTimeout(timer);
-      await store.commit();
+      await store.compact();
     })();
     return stopping;
   };

@@ -42,12 +42,29 @@ describe('data file', () => {
     const instance = await start(db);
     const bodies = Array.from({ length: 40 }, () => kredivoRequest());
     await Promise.all(bodies.map((b) => initiate(instance, b)));
-    const onDisk = JSON.parse(readFileSync(db, 'utf8'));
-    expect(onDisk.format).toBe('finnet-mock');
-    const ids = new Set(onDisk.transactions.map((t: { orderId: string }) => t.orderId));
-    for (const b of bodies) expect(ids.has(b.order.id)).toBe(true);
+    expect(JSON.parse(readFileSync(db, 'utf8')).format).toBe('finnet-mock');
+    expect(existsSync(`${db}.journal`)).toBe(true);
+    const onDisk = await Store.open(db);
+    for (const b of bodies) expect(onDisk.getTransaction('FINPAY770', b.order.id)).toBeDefined();
     expect(instance.ctx.store.writes).toBeLessThan(40);
     expect(existsSync(join(dir, '.data.json.tmp'))).toBe(false);
+  });
+
+  it('folds the journal into the snapshot on a clean stop, and ignores a line torn by a crash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finnet-mock-'));
+    const db = join(dir, 'data.json');
+    const instance = await start(db);
+    const body = kredivoRequest();
+    await initiate(instance, body);
+    await instance.stop();
+    started.length = 0;
+    expect(readFileSync(`${db}.journal`, 'utf8')).toBe('');
+    expect(JSON.parse(readFileSync(db, 'utf8')).transactions.map((t: { orderId: string }) => t.orderId)).toEqual([body.order.id]);
+
+    writeFileSync(`${db}.journal`, '{"t":"tx","v":{"merchantId":"FINPAY770","orderId":"TORN","tok');
+    const store = await Store.open(db);
+    expect(store.getTransaction('FINPAY770', body.order.id)).toBeDefined();
+    expect(store.getTransaction('FINPAY770', 'TORN')).toBeUndefined();
   });
 
   it('refuses a corrupt file with a clear message and leaves it untouched', async () => {

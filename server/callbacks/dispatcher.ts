@@ -135,7 +135,7 @@ export class CallbackDispatcher extends EventEmitter {
       detail: attempt.delivered ? `delivered (HTTP ${attempt.statusCode})` : `${attempt.error}${delivery.state === 'gave-up' ? '; gave up' : ''}`,
     });
     logger.info(`callback ${delivery.id} ${delivery.status} for ${delivery.orderId} attempt ${attempt.n}: ${attempt.delivered ? 'delivered' : attempt.error}`);
-    await store.commit();
+    await store.commit(delivery, ...(tx ? [tx] : []));
     if (scheduled) this.start(delivery);
     this.emit('attempt', delivery, attempt);
     return attempt;

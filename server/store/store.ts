@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { ClockState } from '../clock/clock.js';
 import type { Delivery } from '../callbacks/types.js';
 import type { StoredTransaction } from '../transactions/types.js';
+import { Journal, type JournalEntry } from './journal.js';
 
 export const FORMAT = 'finnet-mock';
 export const FORMAT_VERSION = 1;
@@ -28,10 +29,18 @@ function txKey(merchantId: string, orderId: string): string {
   return `${merchantId}\n${orderId}`;
 }
 
+/** A record whose changes are written by `commit`. */
+export type Persisted = StoredTransaction | Delivery;
+
+// The journal is folded into the snapshot once it holds this many lines and more than the snapshot has records.
+const COMPACT_AFTER_LINES = 20_000;
+
 /**
- * Transactions and callback deliveries, kept in memory with indexes and written to the lowdb file.
- * Writes are atomic (temp file + rename) and grouped: every `commit()` made while a write is under way
- * is satisfied by the one next write, so a burst of requests costs a bounded number of file writes.
+ * Transactions and callback deliveries, kept in memory with indexes and persisted as a lowdb snapshot
+ * (`<db>`, written atomically: temp file + rename) plus an append-only journal (`<db>.journal`) of the
+ * records each commit changed. Commits are grouped: every `commit()` made while a write is under way is
+ * satisfied by the one next write, so a burst of requests costs a bounded number of writes, and the cost of
+ * a write depends on what changed, not on how much is stored.
  */
 export class Store {
   private readonly txIndex = new Map<string, StoredTransaction>();
@@ -39,10 +48,13 @@ export class Store {
   private readonly tokenIndex = new Map<string, StoredTransaction>();
   private writing: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
-  /** How many times the file was written; the benchmark reads it. */
+  private readonly dirty = new Set<Persisted>();
+  private clockDirty = false;
+  private snapshotDue = false;
+  /** How many writes (journal appends or snapshots) were made; tests and the benchmark read it. */
   writes = 0;
 
-  private constructor(private readonly db: Low<DataShape>, readonly path: string) {
+  private constructor(private readonly db: Low<DataShape>, readonly path: string, private readonly journal: Journal | null) {
     this.reindex();
   }
 
@@ -63,7 +75,7 @@ export class Store {
   static async open(path: string): Promise<Store> {
     if (path === ':memory:') {
       const db = new Low<DataShape>(new Memory<DataShape>(), emptyData());
-      return new Store(db, path);
+      return new Store(db, path, null);
     }
     const file = resolve(path);
     const db = new Low<DataShape>(new DataFile<DataShape>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
@@ -85,7 +97,17 @@ export class Store {
     } catch (err) {
       throw new StoreError(`data file folder ${dirname(file)} cannot be created: ${(err as Error).message}`);
     }
-    const store = new Store(db, file);
+    const journal = new Journal(`${file}.journal`);
+    let entries: JournalEntry[];
+    try {
+      entries = await journal.read();
+    } catch (err) {
+      throw new StoreError(`data file ${file} cannot be used: ${(err as Error).message}. It was left untouched.`);
+    }
+    replay(db.data, entries);
+    const store = new Store(db, file, journal);
+    // A fresh file is created now; a long journal is folded in so the next start reads less.
+    store.snapshotDue = !existsSync(file) || entries.length > Math.max(COMPACT_AFTER_LINES, db.data.transactions.length);
     await store.commit();
     return store;
   }
@@ -96,6 +118,7 @@ export class Store {
 
   set clockState(state: ClockState) {
     this.db.data.clock = state;
+    this.clockDirty = true;
   }
 
   getTransaction(merchantId: string, orderId: string): StoredTransaction | undefined {
@@ -115,6 +138,7 @@ export class Store {
   addTransaction(tx: StoredTransaction): void {
     this.db.data.transactions.push(tx);
     this.index(tx);
+    this.dirty.add(tx);
   }
 
   /** Oldest first. */
@@ -129,6 +153,7 @@ export class Store {
   addDelivery(delivery: Delivery): void {
     this.db.data.deliveries.push(delivery);
     this.deliveryIndex.set(delivery.id, delivery);
+    this.dirty.add(delivery);
   }
 
   /** Oldest first. */
@@ -142,10 +167,14 @@ export class Store {
     this.db.data.transactions = keep(this.db.data.transactions);
     this.db.data.deliveries = keep(this.db.data.deliveries);
     this.reindex();
+    this.dirty.clear();
+    this.snapshotDue = true;
   }
 
-  /** Resolves once everything changed so far is on disk. */
-  commit(): Promise<void> {
+  /** Resolves once `changed` (and everything changed before) is on disk. */
+  commit(...changed: Persisted[]): Promise<void> {
+    // A record forgotten by a reset (an attempt still in flight) must not come back through the journal.
+    for (const record of changed) if (this.holds(record)) this.dirty.add(record);
     if (!this.writing) return this.startWrite();
     this.queued ??= this.writing.then(
       () => this.startWrite(),
@@ -154,15 +183,65 @@ export class Store {
     return this.queued;
   }
 
+  private holds(record: Persisted): boolean {
+    return 'token' in record ? this.txIndex.get(txKey(record.merchantId, record.orderId)) === record : this.deliveryIndex.get(record.id) === record;
+  }
+
+  /** Folds the journal into the snapshot (on a clean stop, so the next start reads one file). */
+  async compact(): Promise<void> {
+    this.snapshotDue = this.journal !== null && this.journal.lines > 0;
+    await this.commit();
+    await this.journal?.close();
+  }
+
   private startWrite(): Promise<void> {
     this.queued = null;
-    this.writes++;
-    const write = this.db.write().finally(() => {
+    const write = this.flush().finally(() => {
       if (this.writing === write) this.writing = null;
     });
     this.writing = write;
     return write;
   }
+
+  /** One group write: the changed records as journal lines, or a whole snapshot when one is due. */
+  private async flush(): Promise<void> {
+    const journal = this.journal;
+    if (!journal) {
+      this.dirty.clear();
+      return;
+    }
+    const snapshot = this.snapshotDue || (journal.lines > COMPACT_AFTER_LINES && journal.lines > this.db.data.transactions.length);
+    const entries: JournalEntry[] = snapshot ? [] : [...this.dirty].map((record) => ('token' in record ? { t: 'tx', v: record } : { t: 'cb', v: record }));
+    if (!snapshot && this.clockDirty) entries.push({ t: 'clock', v: this.db.data.clock });
+    this.dirty.clear();
+    this.clockDirty = false;
+    this.snapshotDue = false;
+    if (!snapshot && entries.length === 0) return;
+    this.writes++;
+    if (!snapshot) return journal.append(entries);
+    await this.db.write();
+    await journal.clear();
+  }
+}
+
+/** Applies journal entries over the snapshot: each carries a whole record, and the last one wins. */
+function replay(data: DataShape, entries: JournalEntry[]): void {
+  if (entries.length === 0) return;
+  const txs = new Map(data.transactions.map((tx) => [txKey(tx.merchantId, tx.orderId), tx]));
+  const deliveries = new Map(data.deliveries.map((d) => [d.id, d]));
+  for (const entry of entries) {
+    if (entry.t === 'tx') {
+      const tx = entry.v as StoredTransaction;
+      txs.set(txKey(tx.merchantId, tx.orderId), tx);
+    } else if (entry.t === 'cb') {
+      const delivery = entry.v as Delivery;
+      deliveries.set(delivery.id, delivery);
+    } else {
+      data.clock = entry.v as ClockState;
+    }
+  }
+  data.transactions = [...txs.values()].sort((a, b) => a.createdAt - b.createdAt);
+  data.deliveries = [...deliveries.values()].sort((a, b) => a.createdAt - b.createdAt);
 }
 
 function isDataShape(data: unknown): data is DataShape {

@@ -112,7 +112,7 @@ export class TransactionService {
     if (channel.codePrefix) tx.paymentCode = generator.code(channel.codePrefix, 16);
     tx.response = INITIATE_RESPONSES[channel.family](tx, channel, { publicUrl: this.deps.publicUrl(), expiryLink: formatJakarta(tx.expiresAt) });
     store.addTransaction(tx);
-    await store.commit();
+    await store.commit(tx);
     this.scheduleExpiry(tx);
     this.scheduleOutcome(tx);
     return { tx, replayed: false };
@@ -144,7 +144,7 @@ export class TransactionService {
     scheduler.cancel(expiryJob(tx));
     scheduler.cancel(outcomeJob(tx));
     const delivery = dispatcher.prepare(tx);
-    await store.commit();
+    await store.commit(tx);
     if (delivery) dispatcher.start(delivery);
     return true;
   }
@@ -200,7 +200,7 @@ export class TransactionService {
   /** Records a step in the transaction's timeline (page opened, OTP accepted, …). */
   async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
     tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
-    await this.deps.store.commit();
+    await this.deps.store.commit(tx);
   }
 
   /** A page token no stored order uses yet. */
