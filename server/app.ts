@@ -4,7 +4,6 @@ import { controlRouter } from './control/routes.js';
 import { dashboardRouter } from './dashboard/index.js';
 import { hostedPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
-import { gatewayRouter } from './gateway/routes.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
 import { GatewayError } from './gateway/response-codes.js';
 
@@ -16,7 +15,6 @@ export function createApp(ctx: AppContext): Express {
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
   app.use(startClock);
-  app.use('/pg/payment/card', gatewayRouter(ctx));
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));
   app.use(hostedPages(ctx));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from './app.js';
+import { createGateway, isGatewayRequest } from './gateway/routes.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
 import { VirtualClock } from './clock/clock.js';
 import { ConfigError, type Config } from './config.js';
@@ -62,10 +63,16 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, publicUrl: () => publicUrl });
   const ctx: AppContext = {
     config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, merchants,
-    scenarios, requestLog: new RequestLog(clock), publicUrl: () => publicUrl,
+    scenarios, requestLog: new RequestLog(), publicUrl: () => publicUrl,
   };
 
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, createApp(ctx));
+  const app = createApp(ctx);
+  const gateway = createGateway(ctx);
+  // The gateway API is answered on plain Node http; pages, dashboard and control API go through Express.
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+    if (isGatewayRequest(req.url ?? '')) gateway(req, res);
+    else app(req, res);
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

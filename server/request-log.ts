@@ -1,6 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
-import type { VirtualClock } from './clock/clock.js';
-import type { GatewayError } from './gateway/response-codes.js';
+import type { Exchange } from './gateway/exchange.js';
 
 export interface LoggedRequest {
   id: number;
@@ -35,37 +33,23 @@ export class RequestLog {
   private entries: LoggedRequest[] = [];
   private nextId = 1;
 
-  constructor(private readonly clock: VirtualClock, private readonly capacity = 1000) {}
+  constructor(private readonly capacity = 1000) {}
 
-  /** Express middleware: records the request once its answer is sent. */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const at = this.clock.now();
-    const started = performance.now();
-    const originalJson = res.json.bind(res);
-    let answer: { responseCode?: unknown; responseMessage?: unknown } | undefined;
-    res.json = (body: unknown) => {
-      answer = body as typeof answer;
-      return originalJson(body);
-    };
-    // `close` also fires when a scenario drops the connection without an answer.
-    res.once('close', () => {
-      const error = res.locals.gatewayError as GatewayError | undefined;
-      const merchant = res.locals.merchant as { id: string } | undefined;
-      const body = req.body === undefined ? null : JSON.stringify(req.body);
-      this.add({
-        at, method: req.method, path: req.originalUrl, merchantId: merchant?.id ?? null,
-        orderId: (res.locals.orderId as string | undefined) ?? orderIdIn(req.body),
-        status: res.writableFinished ? res.statusCode : 0,
-        responseCode: typeof answer?.responseCode === 'string' ? answer.responseCode : null,
-        responseMessage: typeof answer?.responseMessage === 'string' ? answer.responseMessage : null,
-        field: error?.detail?.field ?? null, rule: error?.detail?.rule ?? null,
-        scenario: (res.locals.scenario as string | undefined) ?? null,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        body: body === null ? null : body.slice(0, BODY_EXCERPT),
-      });
+  /** Records a gateway exchange once its answer is sent (or its connection dropped). */
+  record(ex: Exchange, at: number): void {
+    const body = ex.body === undefined ? null : JSON.stringify(ex.body);
+    this.add({
+      at, method: ex.req.method ?? '', path: ex.req.url ?? '', merchantId: ex.merchant?.id ?? null,
+      orderId: ex.orderId ?? orderIdIn(ex.body),
+      status: ex.res.writableFinished ? ex.res.statusCode : 0,
+      responseCode: ex.answer?.responseCode ?? null,
+      responseMessage: ex.answer?.responseMessage ?? null,
+      field: ex.error?.detail?.field ?? null, rule: ex.error?.detail?.rule ?? null,
+      scenario: ex.scenario ?? null,
+      durationMs: Math.round((performance.now() - ex.startedAt) * 100) / 100,
+      body: body === null ? null : body.slice(0, BODY_EXCERPT),
     });
-    next();
-  };
+  }
 
   add(entry: Omit<LoggedRequest, 'id'>): void {
     this.entries.push({ id: this.nextId++, ...entry });

@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Merchant } from '../config.js';
+import type { GatewayError } from './response-codes.js';
+
+/** One gateway request and what is learnt about it on the way (for the answer and the request log). */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  startedAt: number;
+  /** Path without the query string. */
+  path: string;
+  params: Record<string, string>;
+  merchant?: Merchant;
+  body?: Record<string, unknown>;
+  orderId?: string;
+  scenario?: string;
+  error?: GatewayError;
+  /** The answer's code and message, once sent. */
+  answer?: { responseCode: string; responseMessage: string };
+}
+
+/** Real seconds spent on the request, as a float, like the gateway's `processingTime`. */
+export function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
+}
+
+/** The body of a gateway error answer. */
+export function errorBody(error: GatewayError, startedAt: number, traceId: string): Record<string, unknown> {
+  return { responseCode: error.responseCode, responseMessage: error.message, processingTime: secondsSince(startedAt), traceId };
+}
+
+/** Writes a JSON answer in one go (no framework in the hot path). */
+export function sendJson(ex: Exchange, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  if (typeof body.responseCode === 'string') ex.answer = { responseCode: body.responseCode, responseMessage: String(body.responseMessage) };
+  ex.res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  ex.res.end(text);
+}
