@@ -363,7 +363,8 @@ describe('dashboard with 10 000 transactions', () => {
     for (let i = 0; i < COUNT; i++) {
       const tx: StoredTransaction = structuredClone(template);
       tx.orderId = bulkId(i);
-      tx.request = { ...tx.request, order: { ...(tx.request.order as object), id: tx.orderId } };
+      const request = JSON.parse(tx.requestJson) as { order: object };
+      tx.requestJson = JSON.stringify({ ...request, order: { ...request.order, id: tx.orderId } });
       tx.merchantId = i % 5 === 0 ? OTHER_MERCHANT.id : MERCHANT.id;
       // A channel the table may not know yet: the dashboard shows any channel string.
       tx.channel = i % 3 === 0 ? 'va_bca' : 'kredivo';

@@ -11,6 +11,7 @@ import type { ValueGenerator } from '../values/generator.js';
 import { sendCallback } from './sender.js';
 import { signFields } from './signature.js';
 import type { Delivery, DeliveryAttempt } from './types.js';
+import { requestOf } from '../transactions/request-of.js';
 
 export interface DispatcherDeps {
   store: Store;
@@ -34,7 +35,7 @@ export class CallbackDispatcher extends EventEmitter {
 
   /** Creates the delivery for the transaction's current (final) state; nothing leaves until `start`. */
   prepare(tx: StoredTransaction): Delivery | null {
-    const url = (tx.request.url as { callbackUrl?: unknown } | undefined)?.callbackUrl;
+    const url = (requestOf(tx).url as { callbackUrl?: unknown } | undefined)?.callbackUrl;
     const key = this.deps.merchantKey(tx.merchantId);
     if (typeof url !== 'string' || key === undefined) return null;
     const behaviour = tx.callbackBehaviour ?? {};

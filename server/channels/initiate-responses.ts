@@ -2,7 +2,8 @@ import type { StoredTransaction } from '../transactions/types.js';
 import { FAMILIES } from './families.js';
 import { PAGE_PATHS } from './page-paths.js';
 import { qrisPayload } from './qris-payload.js';
-import type { Channel, Family } from './table.js';
+import { formatJakarta } from '../clock/jakarta-time.js';
+import { channelOf, HOSTED, type Channel, type Family } from './table.js';
 
 export interface ResponseContext {
   publicUrl: string;
@@ -43,3 +44,9 @@ export const INITIATE_RESPONSES: Record<Family, Answer> = {
   paylater: redirectOnly,
   ibank: viaFinpayLink,
 };
+
+/** The channel part of an order's initiate answer, rebuilt from the order (the same every time it is asked). */
+export function initiateAnswer(tx: StoredTransaction, publicUrl: string): Record<string, unknown> {
+  const channel = tx.hosted ? HOSTED : channelOf(tx.channel) ?? HOSTED;
+  return INITIATE_RESPONSES[channel.family](tx, channel, { publicUrl, expiryLink: formatJakarta(tx.expiresAt) });
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoredTransaction } from '../transactions/types.js';
+import { requestOf } from '../transactions/request-of.js';
 
 /** One EMV tag-length-value field. */
 function tlv(tag: string, value: string): string {
@@ -32,7 +33,7 @@ export function nmidOf(merchantId: string): string {
  * with the amount, the merchant, the order id as bill number and the page token as reference label, ending in its CRC.
  */
 export function qrisPayload(tx: StoredTransaction): string {
-  const order = tx.request.order as { merchantCategoryCode?: unknown } | undefined;
+  const order = requestOf(tx).order as { merchantCategoryCode?: unknown } | undefined;
   const mcc = typeof order?.merchantCategoryCode === 'string' ? order.merchantCategoryCode : '5999';
   const body = [
     tlv('00', '01'),

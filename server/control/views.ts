@@ -3,6 +3,8 @@ import type { AppContext } from '../context.js';
 import type { LoggedRequest } from '../request-log.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { StoredTransaction } from '../transactions/types.js';
+import { requestOf } from '../transactions/request-of.js';
+import { initiateAnswer } from '../channels/initiate-responses.js';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -27,8 +29,8 @@ export function transactionView(ctx: AppContext, tx: StoredTransaction): Record<
   return {
     ...transactionSummary(tx),
     reference: tx.reference,
-    request: tx.request,
-    response: tx.response,
+    request: requestOf(tx),
+    response: initiateAnswer(tx, ctx.publicUrl()),
     timeline: tx.timeline.map((e) => ({ ...e, at: iso(e.at) })),
     callbacks: ctx.store.deliveries().filter((d) => d.merchantId === tx.merchantId && d.orderId === tx.orderId).map(deliveryView),
   };

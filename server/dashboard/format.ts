@@ -2,6 +2,8 @@ import { channelOf } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import { rupiah } from '../pages/format.js';
 import type { StoredTransaction } from '../transactions/types.js';
+import { requestOf } from '../transactions/request-of.js';
+import { initiateAnswer } from '../channels/initiate-responses.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -77,7 +79,7 @@ interface CustomerView {
 
 /** Who the merchant said is paying (any of it may be missing, or hostile: views escape it). */
 export function customerOf(tx: StoredTransaction): CustomerView {
-  const customer = tx.request.customer;
+  const customer = requestOf(tx).customer;
   return {
     name: [field(customer, 'firstName'), field(customer, 'lastName')].filter(Boolean).join(' '),
     email: field(customer, 'email'),
@@ -86,12 +88,12 @@ export function customerOf(tx: StoredTransaction): CustomerView {
 }
 
 export function callbackUrlOf(tx: StoredTransaction): string {
-  return field(tx.request.url, 'callbackUrl');
+  return field(requestOf(tx).url, 'callbackUrl');
 }
 
 /** The hosted page link handed out at initiate, when it is one a browser can open. */
-export function paymentPageOf(tx: StoredTransaction): string {
-  const url = field(tx.response, 'redirecturl');
+export function paymentPageOf(tx: StoredTransaction, publicUrl: string): string {
+  const url = field(initiateAnswer(tx, publicUrl), 'redirecturl');
   return /^https?:\/\//i.test(url) ? url : '';
 }
 
@@ -108,4 +110,4 @@ export function withQuery(path: string, params: Record<string, string | number |
 }
 
 /** Everything views format with, handed to every template as `h`. */
-export const helpers = { age, span, wib, iso, tone, httpTone, pretty, prettyText, rupiah, channelName, customerOf, callbackUrlOf, paymentPageOf, transactionPath };
+export const helpers = { age, span, wib, iso, tone, httpTone, pretty, prettyText, rupiah, channelName, customerOf, callbackUrlOf, paymentPageOf, transactionPath, requestOf, initiateAnswer };

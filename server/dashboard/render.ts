@@ -40,7 +40,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
       res.status(options.status ?? 200).render(`dashboard/${view}`, {
         title: options.title, section: options.section ?? null, bare: options.bare ?? false, nav: NAV,
         now: ctx.clock.now(), frozen: ctx.clock.frozen, guarded: ctx.config.adminToken !== undefined,
-        flash: flashes.get(req.query.flash) ?? null, h: helpers, ...locals,
+        flash: flashes.get(req.query.flash) ?? null, h: helpers, publicUrl: ctx.publicUrl(), ...locals,
       });
     },
     redirect(res, path, flash) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { channelEnabled } from '../channels/enablement.js';
+import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import { BodyError, readJsonObject } from '../http/json-body.js';
@@ -114,7 +115,7 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
     if (!override?.process && answerOverride(ex, override)) return;
     const { tx } = await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario);
     if (answerOverride(ex, override)) return;
-    answer(ex, { ...success(), ...tx.response }, scenarioHeader(ex));
+    answer(ex, { ...success(), ...initiateAnswer(tx, ctx.publicUrl()) }, scenarioHeader(ex));
   };
 
   const check: Handler = async (ex) => {

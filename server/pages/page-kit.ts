@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { rupiah } from './format.js';
 import { textsFor, type Lang, type TextTable, type Texts } from './texts.js';
+import { requestOf } from '../transactions/request-of.js';
 
 /** Whose page it is: the name in the header and the colour the page is drawn in. */
 export interface Brand {
@@ -27,7 +28,7 @@ export function field(source: unknown, key: string): string {
 }
 
 export function urlOf(tx: StoredTransaction, key: 'successUrl' | 'failUrl' | 'backUrl'): string {
-  return field(tx.request.url, key);
+  return field(requestOf(tx).url, key);
 }
 
 /** Where the shopper goes back to once the order is over: successUrl after a payment, failUrl otherwise, else backUrl. */
@@ -71,7 +72,7 @@ export interface OrderItemView {
 }
 
 export function itemsOf(tx: StoredTransaction): OrderItemView[] {
-  const items = (tx.request.order as { item?: unknown[] }).item ?? [];
+  const items = (requestOf(tx).order as { item?: unknown[] }).item ?? [];
   return items.map((it) => ({ name: field(it, 'name'), quantity: Number(field(it, 'quantity')), unitPrice: Number(field(it, 'unitPrice')) }));
 }
 

@@ -9,6 +9,7 @@ import { PAYLATER_PLANS, monthlyInstalment } from './paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
 import { MAX_OTP_ATTEMPTS, refusalFor, SANDBOX_OTP, TEST_PIN } from './test-shoppers.js';
 import { langOf, type Lang } from './texts.js';
+import { requestOf } from '../transactions/request-of.js';
 
 type Step = Exclude<StoredTransaction['checkout']['step'], 'done'>;
 const STEP_PATHS: Record<Step, string> = { signin: 'signin', otp: 'otp', plan: 'checkout' };
@@ -58,7 +59,7 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     if (!opened) return;
     const { tx, tk, frame } = opened;
     if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', `${channel.name} sign-in page`);
-    render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: field(tx.request.customer, 'mobilePhone'), error: '' });
+    render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: field(requestOf(tx).customer, 'mobilePhone'), error: '' });
   });
 
   router.post(`${base}/signin`, form, async (req, res) => {

@@ -8,6 +8,7 @@ import type { StoredTransaction } from '../transactions/types.js';
 import { PICKER_TEXT } from './picker-text.js';
 import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang } from './page-kit.js';
 import { langOf } from './texts.js';
+import { requestOf } from '../transactions/request-of.js';
 
 /** The picker's sections, in the order Indonesian checkouts list them; each names its heading in PICKER_TEXT. */
 const GROUPS: readonly { key: keyof (typeof PICKER_TEXT)['id']; families: readonly Family[] }[] = [
@@ -32,7 +33,7 @@ export function pickerPages(ctx: AppContext): Router {
 
   const offered = (tx: StoredTransaction): Channel[] => CHANNELS.filter((channel) => FAMILIES[channel.family].page(tx, channel) !== null
     && channelEnabled(ctx.config, tx.merchantId, channel.type)
-    && ctx.validator.validate({ ...tx.request, sourceOfFunds: { type: channel.type } }, channel) === null);
+    && ctx.validator.validate({ ...requestOf(tx), sourceOfFunds: { type: channel.type } }, channel) === null);
 
   const open = async (req: Request, res: Response) => {
     const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};

@@ -8,6 +8,7 @@ import { brandOf, field, FINPAY_BRAND, frameOf, leave, openOrder, render, showFa
 import { refusalFor, TEST_PIN } from './test-shoppers.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
+import { requestOf } from '../transactions/request-of.js';
 
 interface AccountPage {
   /** The page's path for a channel type. */
@@ -84,7 +85,7 @@ export function walletPages(ctx: AppContext): Router {
     if (!opened) return;
     const { tx, tk, frame } = opened;
     if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', `${channel.name} page`);
-    const prefill = page.inputType === 'tel' ? field(tx.request.customer, 'mobilePhone') : '';
+    const prefill = page.inputType === 'tel' ? field(requestOf(tx).customer, 'mobilePhone') : '';
     render(res, 200, 'wallet/pay', frame, locals(channel, page, tx, tk, prefill, ''));
   };
 

@@ -8,7 +8,7 @@ import type { StoredTransaction } from '../transactions/types.js';
 import { Journal, type JournalEntry } from './journal.js';
 
 export const FORMAT = 'finnet-mock';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** The whole data file. */
 export interface DataShape {
@@ -104,10 +104,12 @@ export class Store {
     } catch (err) {
       throw new StoreError(`data file ${file} cannot be used: ${(err as Error).message}. It was left untouched.`);
     }
+    const version = db.data.version;
+    upgrade(db.data);
     replay(db.data, entries);
     const store = new Store(db, file, journal);
     // A fresh file is created now; a long journal is folded in so the next start reads less.
-    store.snapshotDue = !existsSync(file) || entries.length > Math.max(COMPACT_AFTER_LINES, db.data.transactions.length);
+    store.snapshotDue = !existsSync(file) || version < FORMAT_VERSION || entries.length > Math.max(COMPACT_AFTER_LINES, db.data.transactions.length);
     await store.commit();
     return store;
   }
@@ -222,6 +224,18 @@ export class Store {
     await this.db.write();
     await journal.clear();
   }
+}
+
+/** Format 1 kept the initiate body parsed, with its hash and answer: format 2 keeps the body's text only. */
+function upgrade(data: DataShape): void {
+  if (data.version >= FORMAT_VERSION) return;
+  for (const tx of data.transactions as (StoredTransaction & { request?: unknown; requestHash?: unknown; response?: unknown })[]) {
+    if (tx.request !== undefined) tx.requestJson = JSON.stringify(tx.request);
+    delete tx.request;
+    delete tx.requestHash;
+    delete tx.response;
+  }
+  data.version = FORMAT_VERSION;
 }
 
 /** Applies journal entries over the snapshot: each carries a whole record, and the last one wins. */

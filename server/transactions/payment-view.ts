@@ -2,13 +2,14 @@ import { channelOf, HOSTED } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import { USER_DESCRIPTIONS } from './status-text.js';
 import type { StoredTransaction } from './types.js';
+import { requestOf } from './request-of.js';
 
 /**
  * What check-status and callbacks say about an order. Both are built here from the same stored state,
  * so the status and amount check reports always equal what the latest callback carried.
  */
 function requestPart(tx: StoredTransaction, key: string): Record<string, unknown> | undefined {
-  const part = tx.request[key];
+  const part = requestOf(tx)[key];
   return part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as Record<string, unknown>) : undefined;
 }
 

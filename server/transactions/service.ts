@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
 import { channelOf, HOSTED, type Channel } from '../channels/table.js';
 import { FAMILIES, type TokenKind } from '../channels/families.js';
-import { INITIATE_RESPONSES } from '../channels/initiate-responses.js';
 import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
 import type { VirtualClock } from '../clock/clock.js';
-import { formatJakarta } from '../clock/jakarta-time.js';
 import type { Config } from '../config.js';
 import { GatewayError } from '../gateway/response-codes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -29,10 +26,6 @@ export interface InitiateResult {
   tx: StoredTransaction;
   /** True when an identical request for a still-pending order got the original answer again. */
   replayed: boolean;
-}
-
-function requestHash(body: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
 function expiryJob(tx: StoredTransaction): string {
@@ -75,10 +68,10 @@ export class TransactionService {
     const { store, clock, generator } = this.deps;
     const order = body.order as Record<string, unknown>;
     const orderId = String(order.id);
-    const hash = requestHash(body);
+    const requestJson = JSON.stringify(body);
     const existing = await this.find(merchantId, orderId);
     if (existing) {
-      if (existing.status === 'REQUEST_INITIATED' && existing.requestHash === hash) return { tx: existing, replayed: true };
+      if (existing.status === 'REQUEST_INITIATED' && existing.requestJson === requestJson) return { tx: existing, replayed: true };
       throw GatewayError.of('duplicateOrderId');
     }
     const now = clock.now();
@@ -91,9 +84,7 @@ export class TransactionService {
       status: 'REQUEST_INITIATED',
       amount: Number(order.amount),
       currency: typeof order.currency === 'string' ? order.currency : 'IDR',
-      request: body,
-      requestHash: hash,
-      response: {},
+      requestJson,
       ...(channel === HOSTED ? { hosted: true } : {}),
       token: this.newToken(FAMILIES[channel.family].token),
       createdAt: now,
@@ -110,7 +101,6 @@ export class TransactionService {
       if (outcome) tx.scheduledOutcome = { action: outcome.action, at: now + outcome.afterMs };
     }
     if (channel.codePrefix) tx.paymentCode = generator.code(channel.codePrefix, 16);
-    tx.response = INITIATE_RESPONSES[channel.family](tx, channel, { publicUrl: this.deps.publicUrl(), expiryLink: formatJakarta(tx.expiresAt) });
     store.addTransaction(tx);
     await store.commit(tx);
     this.scheduleExpiry(tx);

@@ -44,12 +44,11 @@ export interface StoredTransaction {
   /** `order.amount` as an integer. */
   amount: number;
   currency: string;
-  /** The initiate body as received (unknown keys included, for the dashboard). */
-  request: Record<string, unknown>;
-  /** SHA-256 of the canonical request, for idempotent replay. */
-  requestHash: string;
-  /** The initiate answer, replayed for an identical re-initiate. */
-  response: Record<string, unknown>;
+  /**
+   * The initiate body as received (unknown keys included), as JSON text: read it with `requestOf(tx)`.
+   * An identical text re-initiated while pending replays the answer, which is rebuilt from the order.
+   */
+  requestJson: string;
   /** Token of the hosted page (`tk` / access path). */
   token: string;
   createdAt: number;
