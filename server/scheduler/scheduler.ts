@@ -44,6 +44,11 @@ export class Scheduler {
     return this.current.get(key)?.dueAt;
   }
 
+  /** The virtual time jobs are measured against. */
+  now(): number {
+    return this.clock.now();
+  }
+
   get pending(): number {
     return this.current.size;
   }

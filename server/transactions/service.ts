@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { ValueGenerator } from '../values/generator.js';
 import { canApply, paidAmount, TRANSITIONS, type Action } from './lifecycle.js';
 import { settlesAt } from './settlement.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import type { CheckoutProgress, StoredTransaction } from './types.js';
 
 export interface TransactionDeps {
@@ -28,10 +29,6 @@ export interface InitiateResult {
   replayed: boolean;
 }
 
-function expiryJob(tx: StoredTransaction): string {
-  return `expire:${tx.merchantId}\n${tx.orderId}`;
-}
-
 function outcomeJob(tx: StoredTransaction): string {
   return `outcome:${tx.merchantId}\n${tx.orderId}`;
 }
@@ -42,7 +39,13 @@ function freshCheckout(): CheckoutProgress {
 
 /** Creates transactions and moves them through their lifecycle; every change is stored before its callback leaves. */
 export class TransactionService {
-  constructor(private readonly deps: TransactionDeps) {}
+  private readonly expiries: ExpiryQueue;
+
+  constructor(private readonly deps: TransactionDeps) {
+    this.expiries = new ExpiryQueue(deps.scheduler, async (tx) => {
+      await this.apply(tx, 'expire', 'payment link expired');
+    });
+  }
 
   /** Schedules the expiry of every pending transaction in the data file, and runs what is overdue. */
   restore(): void {
@@ -131,7 +134,6 @@ export class TransactionService {
     tx.status = transition.to(tx);
     tx.closedAt ??= now;
     tx.timeline.push({ at: now, event: transition.event, detail: cause });
-    scheduler.cancel(expiryJob(tx));
     scheduler.cancel(outcomeJob(tx));
     const delivery = dispatcher.prepare(tx);
     await store.commit(tx);
@@ -174,14 +176,11 @@ export class TransactionService {
   /** Forgets every transaction and callback (of one merchant, when given), with their scheduled jobs. */
   forget(merchantId?: string): void {
     const { store, scheduler } = this.deps;
+    this.expiries.clear(merchantId);
     if (merchantId === undefined) {
       scheduler.clear();
     } else {
-      for (const tx of store.transactions()) {
-        if (tx.merchantId !== merchantId) continue;
-        scheduler.cancel(expiryJob(tx));
-        scheduler.cancel(outcomeJob(tx));
-      }
+      for (const tx of store.transactions()) if (tx.merchantId === merchantId) scheduler.cancel(outcomeJob(tx));
       for (const d of store.deliveries()) if (d.merchantId === merchantId) this.deps.dispatcher.cancel(d);
     }
     store.reset(merchantId);
@@ -202,9 +201,7 @@ export class TransactionService {
   }
 
   private scheduleExpiry(tx: StoredTransaction): void {
-    this.deps.scheduler.schedule(expiryJob(tx), tx.expiresAt, async () => {
-      await this.apply(tx, 'expire', 'payment link expired');
-    });
+    this.expiries.add(tx);
   }
 
   private scheduleOutcome(tx: StoredTransaction): void {
