@@ -38,6 +38,8 @@ export interface Config {
   adminToken?: string;
   /** Channels that are off for a merchant (or all of them). */
   disabledChannels: DisabledChannel[];
+  /** Hosts callbacks may go to (`*.example.com` for subdomains); empty = any. */
+  callbackHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +142,13 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     key: 'scenarios', flag: '--scenarios', env: 'FINNET_MOCK_SCENARIOS', help: 'scenario folders (repeatable, or a comma list)', repeatable: true,
     parse: (v) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
   },
+  callbackHosts: {
+    key: 'callbackHosts', flag: '--callback-hosts', env: 'FINNET_MOCK_CALLBACK_HOSTS', help: 'hosts callbacks may go to, e.g. localhost,*.internal (default any)', repeatable: true,
+    parse: (v) => v.flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean).map((host) => {
+      if (!/^(\*\.)?[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/.test(host)) throw new ConfigError(`callback host "${host}" must be a host name such as localhost or *.example.com`);
+      return host;
+    }),
+  },
   adminToken: {
     key: 'adminToken', flag: '--admin-token', env: 'FINNET_MOCK_ADMIN_TOKEN', help: 'token that /_mock and the dashboard require',
     parse: (v) => {
@@ -165,6 +174,7 @@ export const DEFAULTS: Config = {
   callbackTimeoutMs: 10_000,
   scenarios: [SCENARIO_DIR],
   disabledChannels: [],
+  callbackHosts: [],
 };
 
 /** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */

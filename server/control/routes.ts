@@ -57,7 +57,11 @@ export function controlRouter(ctx: AppContext): Router {
   };
 
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', transactions: ctx.store.transactions().length, now: new Date(ctx.clock.now()).toISOString() });
+    const memory = process.memoryUsage();
+    res.json({
+      status: 'ok', transactions: ctx.store.transactions().length, now: new Date(ctx.clock.now()).toISOString(),
+      memory: { rssMb: Math.round(memory.rss / 2 ** 20), heapUsedMb: Math.round(memory.heapUsed / 2 ** 20) },
+    });
   });
 
   router.use((req, res, next) => {

@@ -9,6 +9,7 @@ import { checkStatusData } from '../transactions/payment-view.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 import { authenticate } from './auth.js';
+import { callbackHostAllowed } from './callback-hosts.js';
 import { errorBody, secondsSince, sendJson, type Exchange } from './exchange.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
 
@@ -108,6 +109,9 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
     // A valid body names a known sourceOfFunds.type (the schema's enum), or none at all.
     const channel = requested!;
     if (!channelEnabled(ctx.config, ex.merchant!.id, channel.type)) throw GatewayError.of('featureNotAllowed');
+    if (!callbackHostAllowed(String((body.url as Record<string, unknown>).callbackUrl), ctx.config.callbackHosts)) {
+      throw invalidFormat('url.callback url', 'url.callbackUrl', 'callbackHosts');
+    }
     ex.orderId = String((body.order as Record<string, unknown>).id);
     const scenario = scenarioFor(ex, body, channel.type);
     const override = scenario?.effects.initiate;
