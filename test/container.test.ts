@@ -211,12 +211,12 @@ describe.runIf(hasPodman || onCi)('the Docker image, run with podman', () => {
 
   it('holds the compiled server, assets and production dependencies only', async () => {
     const probe = `const fs = require('fs'); process.stdout.write(JSON.stringify(Object.fromEntries(
-      ['dist/server/cli.js', 'schemas/order.json', 'views/kredivo/signin.ejs', 'public/checkout.css', 'scenarios', 'package.json',
+      ['dist/server/cli.js', 'schemas/order.json', 'views/paylater/signin.ejs', 'public/checkout.css', 'scenarios', 'package.json',
        'node_modules/express', 'server', 'test', 'tsconfig.json', 'node_modules/typescript', 'node_modules/vitest',
        'node_modules/playwright-core', 'node_modules/tsx', '.git', 'data', 'README.md'].map((p) => [p, fs.existsSync(p)]))))`;
     const present = JSON.parse(await podman(['exec', current.name, 'node', '-e', probe]));
     expect(present).toEqual({
-      'dist/server/cli.js': true, 'schemas/order.json': true, 'views/kredivo/signin.ejs': true, 'public/checkout.css': true,
+      'dist/server/cli.js': true, 'schemas/order.json': true, 'views/paylater/signin.ejs': true, 'public/checkout.css': true,
       scenarios: true, 'package.json': true, 'node_modules/express': true,
       server: false, test: false, 'tsconfig.json': false, 'node_modules/typescript': false, 'node_modules/vitest': false,
       'node_modules/playwright-core': false, 'node_modules/tsx': false, '.git': false, data: true, 'README.md': false,
