@@ -6,6 +6,7 @@ import type { ClockState } from '../clock/clock.js';
 import type { Delivery } from '../callbacks/types.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { Journal, type JournalEntry } from './journal.js';
+import { releaseStartupGarbage } from './release-memory.js';
 
 export const FORMAT = 'finnet-mock';
 export const FORMAT_VERSION = 2;
@@ -32,6 +33,8 @@ function txKey(merchantId: string, orderId: string): string {
 /** A record whose changes are written by `commit`. */
 export type Persisted = StoredTransaction | Delivery;
 
+// Past this many orders, the text the data file was parsed from is worth freeing right away.
+const LARGE_DATA_FILE = 10_000;
 // The journal is folded into the snapshot once it holds this many lines and more than the snapshot has records.
 const COMPACT_AFTER_LINES = 20_000;
 
@@ -106,6 +109,7 @@ export class Store {
     }
     const version = db.data.version;
     upgrade(db.data);
+    if (db.data.transactions.length > LARGE_DATA_FILE) releaseStartupGarbage();
     replay(db.data, entries);
     const store = new Store(db, file, journal);
     // A fresh file is created now; a long journal is folded in so the next start reads less.
