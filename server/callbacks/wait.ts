@@ -17,7 +17,10 @@ function fits(d: Delivery, c: WaitCriteria): boolean {
 
 /** Resolves with the first delivered callback that fits, already or once it is; null after the timeout. */
 export function waitForDelivered(store: Store, dispatcher: CallbackDispatcher, criteria: WaitCriteria): Promise<Delivery | null> {
-  const found = store.deliveries().find((d) => fits(d, criteria));
+  const candidates = criteria.merchantId === undefined
+    ? store.findTransactions(criteria.orderId).flatMap((tx) => store.deliveriesOf(tx.merchantId, tx.orderId))
+    : store.deliveriesOf(criteria.merchantId, criteria.orderId);
+  const found = candidates.find((d) => fits(d, criteria));
   if (found) return Promise.resolve(found);
   return new Promise((resolve) => {
     const onAttempt = (delivery: Delivery) => {

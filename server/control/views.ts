@@ -32,7 +32,7 @@ export function transactionView(ctx: AppContext, tx: StoredTransaction): Record<
     request: requestOf(tx),
     response: initiateAnswer(tx, ctx.publicUrl()),
     timeline: tx.timeline.map((e) => ({ ...e, at: iso(e.at) })),
-    callbacks: ctx.store.deliveries().filter((d) => d.merchantId === tx.merchantId && d.orderId === tx.orderId).map(deliveryView),
+    callbacks: ctx.store.deliveriesOf(tx.merchantId, tx.orderId).map(deliveryView),
   };
 }
 

@@ -14,12 +14,7 @@ export function describeAttempt(attempt: DeliveryAttempt): string {
 
 /** The callback the order's latest transition created, if it created one. */
 export function latestDelivery(ctx: AppContext, merchantId: string, orderId: string): Delivery | undefined {
-  const all = ctx.store.deliveries();
-  for (let i = all.length - 1; i >= 0; i--) {
-    const d = all[i]!;
-    if (d.merchantId === merchantId && d.orderId === orderId) return d;
-  }
-  return undefined;
+  return ctx.store.deliveriesOf(merchantId, orderId).at(-1);
 }
 
 /** Resolves with the delivery's first attempt once it is made, or null when none is due now or it takes too long. */

@@ -13,9 +13,6 @@ const ACTIONS = [
   { action: 'cancel', label: 'Cancel', done: 'cancelled' },
 ] as const satisfies readonly { action: Action; label: string; done: string }[];
 
-function deliveriesOf(ctx: AppContext, merchantId: string, orderId: string) {
-  return ctx.store.deliveries().filter((d) => d.merchantId === merchantId && d.orderId === orderId);
-}
 
 /** `/transactions/{merchant}/{order}`: everything about one order, and the buttons that move it. */
 export function transactionPage(dash: Dashboard): Router {
@@ -29,7 +26,7 @@ export function transactionPage(dash: Dashboard): Router {
     if (!tx) return dash.notFound(req, res, 'Transaction not found', missing(merchantId, orderId));
     dash.render(req, res, 'transaction', { title: `Order ${orderId}`, section: 'transactions' }, {
       tx,
-      deliveries: deliveriesOf(ctx, merchantId, orderId),
+      deliveries: ctx.store.deliveriesOf(merchantId, orderId),
       requests: ctx.requestLog.list().filter((r) => r.merchantId === merchantId && r.orderId === orderId),
       actions: ACTIONS.map((a) => ({ ...a, allowed: canApply(a.action, tx), from: TRANSITIONS[a.action].from.join(' or '), to: TRANSITIONS[a.action].to(tx) })),
       jsonUrl: withQuery(`/_mock/transactions/${encodeURIComponent(orderId)}`, { merchantId }),

@@ -49,6 +49,8 @@ export class Store {
   private readonly txIndex = new Map<string, StoredTransaction>();
   private readonly deliveryIndex = new Map<string, Delivery>();
   private readonly tokenIndex = new Map<string, StoredTransaction>();
+  private readonly orderIndex = new Map<string, StoredTransaction[]>();
+  private readonly deliveriesByOrder = new Map<string, Delivery[]>();
   private writing: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
   private readonly dirty = new Set<Persisted>();
@@ -64,14 +66,27 @@ export class Store {
   private reindex(): void {
     this.txIndex.clear();
     this.tokenIndex.clear();
+    this.orderIndex.clear();
     this.deliveryIndex.clear();
+    this.deliveriesByOrder.clear();
     for (const tx of this.db.data.transactions) this.index(tx);
-    for (const delivery of this.db.data.deliveries) this.deliveryIndex.set(delivery.id, delivery);
+    for (const delivery of this.db.data.deliveries) this.indexDelivery(delivery);
+  }
+
+  private indexDelivery(delivery: Delivery): void {
+    this.deliveryIndex.set(delivery.id, delivery);
+    const key = txKey(delivery.merchantId, delivery.orderId);
+    const list = this.deliveriesByOrder.get(key);
+    if (list) list.push(delivery);
+    else this.deliveriesByOrder.set(key, [delivery]);
   }
 
   private index(tx: StoredTransaction): void {
     this.txIndex.set(txKey(tx.merchantId, tx.orderId), tx);
     this.tokenIndex.set(tx.token, tx);
+    const sameId = this.orderIndex.get(tx.orderId);
+    if (sameId) sameId.push(tx);
+    else this.orderIndex.set(tx.orderId, [tx]);
   }
 
   /** Opens (or creates) the data file; `:memory:` keeps nothing on disk. */
@@ -133,7 +148,12 @@ export class Store {
 
   /** Every stored transaction of any merchant with this order id. */
   findTransactions(orderId: string): StoredTransaction[] {
-    return this.db.data.transactions.filter((tx) => tx.orderId === orderId);
+    return this.orderIndex.get(orderId) ?? [];
+  }
+
+  /** The order's callbacks, oldest first. */
+  deliveriesOf(merchantId: string, orderId: string): readonly Delivery[] {
+    return this.deliveriesByOrder.get(txKey(merchantId, orderId)) ?? [];
   }
 
   /** The transaction whose hosted page has this token. */
@@ -158,7 +178,7 @@ export class Store {
 
   addDelivery(delivery: Delivery): void {
     this.db.data.deliveries.push(delivery);
-    this.deliveryIndex.set(delivery.id, delivery);
+    this.indexDelivery(delivery);
     this.dirty.add(delivery);
   }
 
