@@ -95,6 +95,8 @@ export async function startInstance(config: Config, logger: Logger = createLogge
       }, graceMs);
       await closed;
       clearTimeout(timer);
+      // A callback attempt still waiting for its receiver records its result before the data file is folded.
+      await Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, Math.min(500, graceMs)).unref())]);
       await store.compact();
     })();
     return stopping;

@@ -130,6 +130,21 @@ describe('callback delivery', () => {
     for (const id of [redirected, refused, reset, hung]) expect(deliveriesOf(instance, id)[0]!.state).toBe('pending');
   });
 
+  it('a receiver that hangs does not hold up other callbacks', async () => {
+    const { receiver, instance } = await setup({ callbackTimeoutMs: 3000 });
+    const hanger = createServer(() => {});
+    await new Promise<void>((r) => hanger.listen(0, '127.0.0.1', r));
+    cleanups.push(async () => {
+      hanger.close();
+    });
+    await finalise(instance, `http://127.0.0.1:${(hanger.address() as { port: number }).port}/cb`);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await finalise(instance, `${receiver.url}/cb`);
+    await receiver.waitFor(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('keeps pending retries across a restart and delivers them afterwards', async () => {
     const receiver = await new CallbackReceiver().start();
     cleanups.push(() => receiver.stop());

@@ -73,13 +73,32 @@ describe('data file', () => {
     await initiate(instance, body);
     await instance.stop();
     started.length = 0;
-    expect(readFileSync(`${db}.journal`, 'utf8')).toBe('');
+    expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+\}\n$/);
     expect(JSON.parse(readFileSync(db, 'utf8')).transactions.map((t: { orderId: string }) => t.orderId)).toEqual([body.order.id]);
 
-    writeFileSync(`${db}.journal`, '{"t":"tx","v":{"merchantId":"FINPAY770","orderId":"TORN","tok');
+    writeFileSync(`${db}.journal`, '{"t":"tx","v":{"merchantId":"FINPAY770","orderId":"TORN","tok', { flag: 'a' });
     const store = await Store.open(db);
     expect(store.getTransaction('FINPAY770', body.order.id)).toBeDefined();
     expect(store.getTransaction('FINPAY770', 'TORN')).toBeUndefined();
+    // The torn line is folded away at once, so the next append does not land on it.
+    expect(readFileSync(`${db}.journal`, 'utf8')).not.toContain('TORN');
+    await store.commit(store.getTransaction('FINPAY770', body.order.id)!);
+    expect((await Store.open(db)).getTransaction('FINPAY770', body.order.id)).toBeDefined();
+  });
+
+  it('does not replay a journal older than the snapshot beside it (a crash between the two writes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finnet-mock-'));
+    const db = join(dir, 'data.json');
+    const first = await Store.open(db);
+    const tx = { merchantId: 'M', orderId: 'OLD', token: 't', createdAt: 1, status: 'REQUEST_INITIATED' } as never;
+    first.addTransaction(tx);
+    await first.commit();
+    const staleJournal = readFileSync(`${db}.journal`, 'utf8');
+    first.reset();
+    await first.commit();
+    writeFileSync(`${db}.journal`, staleJournal);
+    const reopened = await Store.open(db);
+    expect(reopened.getTransaction('M', 'OLD')).toBeUndefined();
   });
 
   it('refuses a corrupt file with a clear message and leaves it untouched', async () => {

@@ -31,6 +31,8 @@ export interface DispatcherDeps {
 export class CallbackDispatcher extends EventEmitter {
   constructor(private readonly deps: DispatcherDeps) {
     super();
+    // One listener per long-poll waiting for a callback; there may be many at once.
+    this.setMaxListeners(0);
   }
 
   /** Creates the delivery for the transaction's current (final) state; nothing leaves until `start`. */
@@ -108,6 +110,8 @@ export class CallbackDispatcher extends EventEmitter {
         timeoutMs: config.callbackTimeoutMs,
       });
     const attempt: DeliveryAttempt = { n: delivery.attempts.length + 1, at, ...outcome, manual: !scheduled };
+    // A reset while the receiver was answering forgot this callback: nothing more to record or retry.
+    if (store.getDelivery(delivery.id) !== delivery) return attempt;
     delivery.attempts.push(attempt);
     if (attempt.delivered) {
       delivery.state = 'delivered';

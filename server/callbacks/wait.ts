@@ -8,7 +8,12 @@ export interface WaitCriteria {
   /** The payment status the callback must report (PAID, FAILURE, …). */
   status?: string;
   timeoutMs: number;
+  /** Stops waiting early (the client went away). */
+  signal?: AbortSignal;
 }
+
+// setTimeout cannot wait longer than this.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function fits(d: Delivery, c: WaitCriteria): boolean {
   return d.orderId === c.orderId && (c.merchantId === undefined || d.merchantId === c.merchantId)
@@ -28,14 +33,18 @@ export function waitForDelivered(store: Store, dispatcher: CallbackDispatcher, c
       cleanup();
       resolve(delivery);
     };
-    const timer = setTimeout(() => {
+    const giveUp = () => {
       cleanup();
       resolve(null);
-    }, criteria.timeoutMs);
+    };
+    const timer = setTimeout(giveUp, Math.min(Math.max(criteria.timeoutMs, 0), MAX_TIMEOUT_MS));
+    timer.unref();
     const cleanup = () => {
       clearTimeout(timer);
       dispatcher.off('attempt', onAttempt);
+      criteria.signal?.removeEventListener('abort', giveUp);
     };
     dispatcher.on('attempt', onAttempt);
+    criteria.signal?.addEventListener('abort', giveUp);
   });
 }

@@ -1,7 +1,7 @@
 import { loadSchemaFile } from '../validation/schema-files.js';
 
 const COMPONENT_FILES = ['common', 'initiate-request', 'order', 'item', 'customer', 'url', 'address', 'billing', 'shipping', 'meta', 'card',
-  'recurring', 'source-of-funds', 'device', 'scenario'];
+  'recurring', 'source-of-funds', 'device', 'void-request', 'refund-request', 'scenario'];
 
 /** Rewrites file references (`order.json`, `common.json#/$defs/amount`) into component references. */
 function toComponent(node: unknown, self: string): unknown {
@@ -50,7 +50,22 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
       '/pg/payment/card/initiate': { post: op('Initiate a payment', { ...ok('Channel-specific answer'), ...gatewayAnswers, 409: { description: 'Duplicate order id', content: json(gatewayError) } },
         { security: [{ merchant: [] }], requestBody: { required: true, content: json({ $ref: '#/components/schemas/initiate-request' }) } }) },
       '/pg/payment/card/check/{orderId}': { get: op('Check status', { ...ok('Status'), ...gatewayAnswers }, { security: [{ merchant: [] }], parameters: [orderIdParam] }) },
-      '/pg/payment/card/cancel/{orderId}': { get: op('Cancel an unpaid order', { ...ok('Cancelled'), ...gatewayAnswers }, { security: [{ merchant: [] }], parameters: [orderIdParam] }) },
+      '/pg/payment/card/cancel/{orderId}': {
+        get: op('Cancel an unpaid order', { ...ok('Cancelled'), ...gatewayAnswers }, { security: [{ merchant: [] }], parameters: [orderIdParam] }),
+        post: op('Cancel an unpaid order (any body is ignored)', { ...ok('Cancelled'), ...gatewayAnswers }, { security: [{ merchant: [] }], parameters: [orderIdParam] }),
+      },
+      '/pg/payment/card/void/{orderId}': {
+        get: op('Void a captured card payment before it settles', { ...ok('Voided'), ...gatewayAnswers, 403: { description: 'Not permitted', content: json(gatewayError) } },
+          { security: [{ merchant: [] }], parameters: [orderIdParam] }),
+      },
+      '/pg/payment/card/void': {
+        post: op('Void, the order named in the body', { ...ok('Voided'), ...gatewayAnswers, 403: { description: 'Not permitted', content: json(gatewayError) } },
+          { security: [{ merchant: [] }], requestBody: { required: true, content: json({ $ref: '#/components/schemas/void-request' }) } }),
+      },
+      '/pg/payment/card/refund': {
+        post: op('Refund all or part of a paid order', { ...ok('Refunded'), ...gatewayAnswers, 403: { description: 'Not permitted', content: json(gatewayError) } },
+          { security: [{ merchant: [] }], requestBody: { required: true, content: json({ $ref: '#/components/schemas/refund-request' }) } }),
+      },
       '/_mock/health': { get: op('Readiness', ok('Ready')) },
       '/_mock/reset': { post: op('Forget transactions, callbacks and requests (all, or {"merchantId"})', ok('Reset')) },
       '/_mock/transactions': { get: op('Transactions, newest first (?status, ?merchantId, ?channel, ?limit, ?offset)', ok('List')) },

@@ -120,7 +120,12 @@ export function controlRouter(ctx: AppContext): Router {
     const timeoutMs = Math.min(parseDuration(req.query.timeoutMs ?? '10000') ?? 10_000, MAX_WAIT_MS);
     const status = text(req.query.status);
     const merchantId = text(req.query.merchantId);
-    const delivery = await waitForDelivered(ctx.store, ctx.dispatcher, { orderId, timeoutMs, ...(status ? { status } : {}), ...(merchantId ? { merchantId } : {}) });
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const delivery = await waitForDelivered(ctx.store, ctx.dispatcher, {
+      orderId, timeoutMs, signal: gone.signal, ...(status ? { status } : {}), ...(merchantId ? { merchantId } : {}),
+    });
+    if (res.destroyed) return;
     if (!delivery) throw new Problem(408, 'No callback yet', `No delivered callback for order ${orderId}${status ? ` with status ${status}` : ''} within ${timeoutMs} ms`);
     res.json(deliveryView(delivery));
   }));
@@ -252,7 +257,8 @@ export function controlRouter(ctx: AppContext): Router {
   router.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (err.type === 'entity.parse.failed') return sendProblem(res, 400, 'Body is not JSON', err.message);
     if (err.status && err.status < 500) return sendProblem(res, err.status, 'Bad request', err.message);
-    next(err);
+    ctx.logger.error(`control API failed: ${err.stack ?? err.message}`);
+    sendProblem(res, 500, 'Internal error', 'The simulator failed to handle this request; the log has the details.');
   });
   return router;
 }

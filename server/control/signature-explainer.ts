@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { phpJsonEncode } from '../callbacks/php-json.js';
 import { hmacSha512, signaturesMatch } from '../callbacks/signature.js';
 
@@ -14,8 +13,6 @@ export interface Explanation {
   notes: string[];
 }
 
-const sign = (text: string, key: string) => createHmac('sha512', key).update(text, 'utf8').digest('hex');
-
 /** "Why does my verification fail?": the exact string signed, the expected signature and the usual mistakes. */
 export function explainSignature(merchantId: string, key: string, body: Record<string, unknown>, raw: string | null): Explanation {
   const { signature, ...fields } = body;
@@ -23,8 +20,8 @@ export function explainSignature(merchantId: string, key: string, body: Record<s
   const expected = hmacSha512(signedString, key);
   const received = typeof signature === 'string' ? signature : null;
   const variants = [
-    { method: 'JSON.stringify (no PHP escaping of "/" and unicode)', signature: sign(JSON.stringify(fields), key) },
-    ...(raw === null ? [] : [{ method: 'raw body with the signature pair removed', signature: sign(raw.replace(/,\s*"signature"\s*:\s*"[^"]*"/, ''), key) }]),
+    { method: 'JSON.stringify (no PHP escaping of "/" and unicode)', signature: hmacSha512(JSON.stringify(fields), key) },
+    ...(raw === null ? [] : [{ method: 'raw body with the signature pair removed', signature: hmacSha512(raw.replace(/,\s*"signature"\s*:\s*"[^"]*"/, ''), key) }]),
   ].map((v) => ({ ...v, matchesExpected: v.signature === expected }));
   const notes: string[] = [];
   if (/[/]|[^\x20-\x7e]/.test(JSON.stringify(fields))) {

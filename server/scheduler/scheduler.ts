@@ -23,6 +23,7 @@ export class Scheduler {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(private readonly clock: VirtualClock, private readonly logger: Logger) {
@@ -40,10 +41,6 @@ export class Scheduler {
     this.current.delete(key);
   }
 
-  dueAt(key: string): number | undefined {
-    return this.current.get(key)?.dueAt;
-  }
-
   /** The virtual time jobs are measured against. */
   now(): number {
     return this.clock.now();
@@ -53,11 +50,15 @@ export class Scheduler {
     return this.current.size;
   }
 
-  /** Runs every job that is due now, in order. */
+  /**
+   * Starts every job that is due now, in order, without waiting for one to finish before the next: a
+   * callback receiver that takes 10 s to answer must not hold up other callbacks or expiries.
+   */
   runDue(): Promise<void> {
     return this.exclusive(async () => {
       for (let next = this.nextLive(); next && next.dueAt <= this.clock.now(); next = this.nextLive()) {
-        await this.runEntry(next);
+        const running = this.runEntry(next).finally(() => this.inFlight.delete(running));
+        this.inFlight.add(running);
       }
     });
   }
@@ -68,6 +69,7 @@ export class Scheduler {
    */
   advanceTo(target: number): Promise<void> {
     return this.exclusive(async () => {
+      await this.settle();
       for (let next = this.nextLive(); next && next.dueAt <= target; next = this.nextLive()) {
         if (next.dueAt > this.clock.now()) this.clock.set(next.dueAt);
         await this.runEntry(next);
@@ -76,9 +78,13 @@ export class Scheduler {
     });
   }
 
-  /** Waits for the job that is running, if any. */
+  /** Waits until no job is running. */
   idle(): Promise<void> {
-    return this.exclusive(async () => {});
+    return this.exclusive(() => this.settle());
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
   clear(): void {

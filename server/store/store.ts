@@ -5,7 +5,7 @@ import { DataFile } from 'lowdb/node';
 import type { ClockState } from '../clock/clock.js';
 import type { Delivery } from '../callbacks/types.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { Journal, type JournalEntry } from './journal.js';
+import { Journal, type JournalContent, type JournalEntry } from './journal.js';
 import { releaseStartupGarbage } from './release-memory.js';
 
 export const FORMAT = 'finnet-mock';
@@ -18,6 +18,8 @@ export interface DataShape {
   transactions: StoredTransaction[];
   deliveries: Delivery[];
   clock: ClockState;
+  /** Counts snapshots, so a journal left over from before the latest one is known to be stale. */
+  generation?: number;
 }
 
 export class StoreError extends Error {}
@@ -116,19 +118,23 @@ export class Store {
       throw new StoreError(`data file folder ${dirname(file)} cannot be created: ${(err as Error).message}`);
     }
     const journal = new Journal(`${file}.journal`);
-    let entries: JournalEntry[];
+    let content: JournalContent;
     try {
-      entries = await journal.read();
+      content = await journal.read();
     } catch (err) {
       throw new StoreError(`data file ${file} cannot be used: ${(err as Error).message}. It was left untouched.`);
     }
     const version = db.data.version;
+    db.data.generation ??= 0;
+    // A journal started before the snapshot it sits next to was already folded into it (a crash came in between).
+    const stale = content.generation !== undefined && content.generation < db.data.generation;
+    if (!stale) replay(db.data, content.entries);
     upgrade(db.data);
     if (db.data.transactions.length > LARGE_DATA_FILE) releaseStartupGarbage();
-    replay(db.data, entries);
     const store = new Store(db, file, journal);
-    // A fresh file is created now; a long journal is folded in so the next start reads less.
-    store.snapshotDue = !existsSync(file) || version < FORMAT_VERSION || entries.length > Math.max(COMPACT_AFTER_LINES, db.data.transactions.length);
+    // A fresh file is created now; a stale, torn or long journal is folded in, so appends start on a clean line.
+    store.snapshotDue = !existsSync(file) || version < FORMAT_VERSION || stale || content.torn
+      || content.entries.length > Math.max(COMPACT_AFTER_LINES, db.data.transactions.length);
     await store.commit();
     return store;
   }
@@ -215,7 +221,7 @@ export class Store {
 
   /** Folds the journal into the snapshot (on a clean stop, so the next start reads one file). */
   async compact(): Promise<void> {
-    this.snapshotDue = this.journal !== null && this.journal.lines > 0;
+    this.snapshotDue ||= this.journal !== null && this.journal.lines > 0;
     await this.commit();
     await this.journal?.close();
   }
@@ -245,8 +251,9 @@ export class Store {
     if (!snapshot && entries.length === 0) return;
     this.writes++;
     if (!snapshot) return journal.append(entries);
+    this.db.data.generation = (this.db.data.generation ?? 0) + 1;
     await this.db.write();
-    await journal.clear();
+    await journal.restart(this.db.data.generation);
   }
 }
 

@@ -34,7 +34,3 @@ export const TRANSITIONS: Record<Action, Transition> = {
 export function canApply(action: Action, tx: StoredTransaction): boolean {
   return TRANSITIONS[action].from.includes(tx.status);
 }
-
-export function isFinal(status: PaymentStatus): boolean {
-  return status !== 'REQUEST_INITIATED';
-}
