@@ -1,41 +1,28 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Instance } from '../server/instance.js';
+import { describe, expect, it } from 'vitest';
 import { channelRequest } from './helpers/channel-requests.js';
-import { checkStatus, initiate, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver } from './helpers/receiver.js';
+import { useSimulator } from './helpers/suite.js';
+import { checkStatus, initiate } from './helpers/instance.js';
 
-let instance: Instance;
-let receiver: CallbackReceiver;
-beforeAll(async () => {
-  instance = await startTestInstance();
-  receiver = await new CallbackReceiver().start();
-});
-afterAll(async () => {
-  await instance.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.received.length = 0;
-});
+const sim = useSimulator();
 
-const page = (path: string) => request(instance.server).get(path);
-const form = (path: string, fields: Record<string, string>) => request(instance.server).post(path).type('form').send(fields);
+const page = (path: string) => request(sim.instance.server).get(path);
+const form = (path: string, fields: Record<string, string>) => request(sim.instance.server).post(path).type('form').send(fields);
 /** Path and query of an absolute link the simulator handed out. */
 const local = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
-const check = async (id: string) => (await checkStatus(instance, id)).body.data;
+const check = async (id: string) => (await checkStatus(sim.instance, id)).body.data;
 
-/** An order on `type` whose URLs point at the receiver; gives the order id and the page link (path and query). */
+/** An order on `type` whose URLs point at the sim.receiver; gives the order id and the page link (path and query). */
 async function order(type: string | null, mutate: (b: Record<string, any>) => void = () => {}) {
-  const body = channelRequest(type, { callbackUrl: `${receiver.url}/cb`, successUrl: `${receiver.url}/ok`, failUrl: `${receiver.url}/ko` });
+  const body = channelRequest(type, { callbackUrl: `${sim.receiver.url}/cb`, successUrl: `${sim.receiver.url}/ok`, failUrl: `${sim.receiver.url}/ko` });
   mutate(body);
-  const { status, body: answer } = await initiate(instance, body);
+  const { status, body: answer } = await initiate(sim.instance, body);
   expect(status).toBe(200);
   return { id: body.order.id as string, link: answer.redirecturl === null ? '' : local(answer.redirecturl as string), answer };
 }
 
 async function onlyCallback(): Promise<Record<string, any>> {
-  const [callback] = await receiver.waitFor(1);
+  const [callback] = await sim.receiver.waitFor(1);
   return JSON.parse(callback!.body);
 }
 
@@ -60,7 +47,7 @@ describe('card page', () => {
     const { id, link } = await order('cc');
     const res = await card(link, '4111 1111 1111 1111');
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe(`${receiver.url}/ok`);
+    expect(res.headers.location).toBe(`${sim.receiver.url}/ok`);
     const sent = await onlyCallback();
     expect(sent.result.payment.status).toBe('CAPTURED');
     expect(sent.card).toEqual({ mask: '411111xxxxxx1111', info: { brand: 'VISA', issuing: 'JPMORGAN CHASE BANK, N.A.', type: 'CREDIT', subType: 'CLASSIC', country: 'UNITED STATES' } });
@@ -79,7 +66,7 @@ describe('card page', () => {
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('Sisa percobaan: 2');
     const right = await form(`${link}/3ds`, { otp: '1234' });
-    expect(right.headers.location).toBe(`${receiver.url}/ok`);
+    expect(right.headers.location).toBe(`${sim.receiver.url}/ok`);
     expect((await onlyCallback()).card.mask).toBe('400000xxxxxx1091');
     expect((await check(id)).result.payment.status).toBe('CAPTURED');
     const timeline = (await page(`/_mock/transactions/${id}`)).body.timeline.map((e: { event: string }) => e.event);
@@ -93,7 +80,7 @@ describe('card page', () => {
     await form(`${link}/3ds`, { otp: '2' });
     const third = await form(`${link}/3ds`, { otp: '3' });
     expect(third.text).toContain('Verifikasi 3-D Secure gagal');
-    expect(third.text).toContain(`href="${receiver.url}/ko"`);
+    expect(third.text).toContain(`href="${sim.receiver.url}/ko"`);
     const sent = await onlyCallback();
     expect(sent.result.payment.status).toBe('FAILURE');
     expect(sent.card.info.brand).toBe('MASTERCARD');
@@ -131,10 +118,10 @@ describe('card page', () => {
 
   it('AMEX takes a 4-digit CVV; cancel goes to failUrl as FAILURE; without successUrl the page itself says it is paid', async () => {
     const amex = await order('cc');
-    expect((await card(amex.link, '378282246310005', { cvv: '1234' })).headers.location).toBe(`${receiver.url}/ok`);
-    receiver.received.length = 0;
+    expect((await card(amex.link, '378282246310005', { cvv: '1234' })).headers.location).toBe(`${sim.receiver.url}/ok`);
+    sim.receiver.received.length = 0;
     const cancelled = await order('cc');
-    expect((await form(cancelled.link, { action: 'cancel' })).headers.location).toBe(`${receiver.url}/ko`);
+    expect((await form(cancelled.link, { action: 'cancel' })).headers.location).toBe(`${sim.receiver.url}/ko`);
     expect((await check(cancelled.id)).result.payment.status).toBe('FAILURE');
     const bare = await order('cc', (b) => delete b.url.successUrl);
     const res = await card(bare.link, '5123450000000008');
@@ -153,7 +140,7 @@ describe('card page', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Link pembayaran tidak ditemukan');
     const ovo = await order('ovo');
-    const ovoToken = instance.ctx.store.getTransaction('FINPAY770', ovo.id)!.token;
+    const ovoToken = sim.instance.ctx.store.getTransaction('FINPAY770', ovo.id)!.token;
     expect((await page(`/pg/payment/card/access/${ovoToken}`)).status).toBe(404);
   });
 
@@ -179,7 +166,7 @@ describe('payment instructions page (VA, pay code, retail)', () => {
     const paid = await form(`${link}/pay`, {});
     expect(paid.status).toBe(200);
     expect(paid.text).toContain('Pembayaran berhasil');
-    expect(paid.text).toContain(`href="${receiver.url}/ok"`);
+    expect(paid.text).toContain(`href="${sim.receiver.url}/ok"`);
     const sent = await onlyCallback();
     expect(sent.sourceOfFunds).toEqual({ type: 'vabri', paymentCode: answer.paymentCode });
     expect(sent.result.payment).toMatchObject({ status: 'PAID', channel: '002' });
@@ -198,18 +185,18 @@ describe('payment instructions page (VA, pay code, retail)', () => {
 
   it('shows the expired page once the link has run out, and refuses the payment', async () => {
     const { id, link } = await order('vabtn');
-    const tx = instance.ctx.store.getTransaction('FINPAY770', id)!;
-    instance.ctx.clock.set(tx.expiresAt + 1);
+    const tx = sim.instance.ctx.store.getTransaction('FINPAY770', id)!;
+    sim.instance.ctx.clock.set(tx.expiresAt + 1);
     const late = await page(link);
     const latePay = await form(`${link}/pay`, {});
-    instance.ctx.clock.reset();
+    sim.instance.ctx.clock.reset();
     expect(late.status).toBe(410);
     expect(late.text).toContain('kedaluwarsa');
     expect(latePay.status).toBe(410);
     expect((await check(id)).result.payment.status).toBe('EXPIRED');
     // Moving the clock a day on expired every pending order of this file: let their callbacks land first.
-    await instance.ctx.scheduler.idle();
-    receiver.received.length = 0;
+    await sim.instance.ctx.scheduler.idle();
+    sim.receiver.received.length = 0;
   });
 });
 
@@ -220,10 +207,10 @@ describe('QRIS page', () => {
     expect(res.text).toContain(`src="${new URL(answer.imageurl).pathname}"`);
     expect(res.text).toContain(answer.stringQr);
     const scanned = await form(`${link}/scan`, {});
-    expect(scanned.headers.location).toBe(`${receiver.url}/ok`);
+    expect(scanned.headers.location).toBe(`${sim.receiver.url}/ok`);
     expect((await onlyCallback()).result.payment).toMatchObject({ status: 'PAID', channel: 'QRIS' });
     expect((await check(id)).result.payment.status).toBe('PAID');
-    expect((await request(instance.server).get(new URL(answer.imageurl).pathname)).status).toBe(200);
+    expect((await request(sim.instance.server).get(new URL(answer.imageurl).pathname)).status).toBe(200);
   });
 });
 
@@ -239,7 +226,7 @@ describe('e-wallet and internet-banking pages', () => {
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('PIN salah');
     const paid = await form(path, { tk, account: '081286288844', secret: '123456', action: 'pay' });
-    expect(paid.headers.location).toBe(`${receiver.url}/ok`);
+    expect(paid.headers.location).toBe(`${sim.receiver.url}/ok`);
     expect((await onlyCallback()).result.payment).toMatchObject({ status: 'PAID', channel: 'DANA' });
     expect((await check(id)).result.payment.status).toBe('PAID');
   });
@@ -258,7 +245,7 @@ describe('e-wallet and internet-banking pages', () => {
   it('cancel on a wallet page goes to failUrl as FAILURE; a link under another channel\'s path is a 404 page', async () => {
     const { id, link } = await order('virgo');
     const tk = new URLSearchParams(link.split('?')[1]).get('tk')!;
-    expect((await form(link.split('?')[0]!, { tk, action: 'cancel' })).headers.location).toBe(`${receiver.url}/ko`);
+    expect((await form(link.split('?')[0]!, { tk, action: 'cancel' })).headers.location).toBe(`${sim.receiver.url}/ko`);
     expect((await check(id)).result.payment.status).toBe('FAILURE');
     expect((await page(`/ewallet/dana/pay?tk=${tk}`)).status).toBe(404);
     expect((await page(`/ewallet/vabca/pay?tk=${tk}`)).status).toBe(404);
@@ -274,7 +261,7 @@ describe('e-wallet and internet-banking pages', () => {
     const bad = await form('/ibank/octoclicks/login', { tk, account: 'a b', secret: '123456', action: 'pay' });
     expect(bad.status).toBe(422);
     const paid = await form('/ibank/octoclicks/login', { tk, account: 'hajar.ismail', secret: '123456', action: 'pay' });
-    expect(paid.headers.location).toBe(`${receiver.url}/ok`);
+    expect(paid.headers.location).toBe(`${sim.receiver.url}/ok`);
     expect((await onlyCallback()).result.payment).toMatchObject({ status: 'PAID', channel: '022' });
     expect((await check(id)).result.payment.status).toBe('PAID');
   });
@@ -289,7 +276,7 @@ describe('paylater pages built like Kredivo\'s', () => {
     expect((await form(`/${type}/v2/signin`, { tk, phone: '+6281286288844', pin: '123456' })).headers.location).toBe(`/${type}/v2/otp?tk=${tk}`);
     expect((await form(`/${type}/v2/otp`, { tk, otp: '4567' })).headers.location).toBe(`/${type}/v2/checkout?tk=${tk}`);
     expect((await page(`/${type}/v2/checkout?tk=${tk}`)).text).toContain('data-testid="plan-6_months"');
-    expect((await form(`/${type}/v2/checkout`, { tk, plan: '6_months', action: 'pay' })).headers.location).toBe(`${receiver.url}/ok`);
+    expect((await form(`/${type}/v2/checkout`, { tk, plan: '6_months', action: 'pay' })).headers.location).toBe(`${sim.receiver.url}/ok`);
     expect((await onlyCallback()).result.payment.status).toBe('PAID');
     expect((await check(id)).result.payment.status).toBe('PAID');
     // The Kredivo pages do not open another paylater's order.
@@ -327,7 +314,7 @@ describe('hosted page (no sourceOfFunds)', () => {
     expect(repicked.headers.location).toBe(`/qris/${token}?lang=en`);
     expect((await check(id)).sourceOfFunds).toEqual({ type: 'qris' });
     expect((await page(`/widgetpg/pending/${token}`)).status).toBe(404);
-    expect((await form(`/qris/${token}/scan`, {})).headers.location).toBe(`${receiver.url}/ok`);
+    expect((await form(`/qris/${token}/scan`, {})).headers.location).toBe(`${sim.receiver.url}/ok`);
     const sent = await onlyCallback();
     expect(sent.sourceOfFunds).toEqual({ type: 'qris' });
     expect(sent.result.payment.status).toBe('PAID');

@@ -1,32 +1,19 @@
 import { PNG } from 'pngjs';
 import _jsQR from 'jsqr';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useSimulator } from './helpers/suite.js';
 import { CHANNELS, type Family } from '../server/channels/table.js';
-import type { Instance } from '../server/instance.js';
 import { channelRequest } from './helpers/channel-requests.js';
-import { basicAuth, checkStatus, initiate, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver } from './helpers/receiver.js';
+import { basicAuth, checkStatus, initiate } from './helpers/instance.js';
 
 // jsqr is CommonJS; under NodeNext its default export is the module object.
 const jsQR = _jsQR as unknown as typeof _jsQR.default;
 
-let instance: Instance;
-let receiver: CallbackReceiver;
-beforeAll(async () => {
-  instance = await startTestInstance();
-  receiver = await new CallbackReceiver().start();
-});
-afterAll(async () => {
-  await instance.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.received.length = 0;
-});
+const sim = useSimulator();
 
 const HEX64 = '[0-9a-f]{64}';
-const origin = () => `http://localhost:${instance.port}`;
+const origin = () => `http://localhost:${sim.instance.port}`;
 
 /** What each family's initiate answer holds between responseMessage and processingTime, in order, and where it links. */
 const SHAPES: Record<Family, { keys: string[]; link: () => RegExp | null }> = {
@@ -45,12 +32,12 @@ const SHAPES: Record<Family, { keys: string[]; link: () => RegExp | null }> = {
 
 const everyType = CHANNELS.flatMap((c) => [c.type, ...c.aliases].map((type) => [type, c] as const));
 
-const control = (path: string) => request(instance.server).post(`/_mock${path}`);
-const gateway = (method: 'get' | 'post', path: string) => request(instance.server)[method](`/pg/payment/card${path}`).set('Authorization', basicAuth());
+const control = (path: string) => request(sim.instance.server).post(`/_mock${path}`);
+const gateway = (method: 'get' | 'post', path: string) => request(sim.instance.server)[method](`/pg/payment/card${path}`).set('Authorization', basicAuth());
 
 describe('initiate on every sourceOfFunds.type', () => {
   it.each(everyType)('%s answers the family shape with its own link', async (type, channel) => {
-    const { status, body } = await initiate(instance, channelRequest(type));
+    const { status, body } = await initiate(sim.instance, channelRequest(type));
     expect(status).toBe(200);
     const shape = SHAPES[channel.family];
     // ShopeePay's sample adds its app link and empty imageurl/paymentCode.
@@ -68,24 +55,24 @@ describe('initiate on every sourceOfFunds.type', () => {
   });
 
   it('uses the sample prefixes: finpaycode 8802…, BCA VA 8804…', async () => {
-    expect((await initiate(instance, channelRequest('finpaycode'))).body.paymentCode).toMatch(/^8802\d{12}$/);
-    expect((await initiate(instance, channelRequest('vabca'))).body.paymentCode).toMatch(/^8804\d{12}$/);
+    expect((await initiate(sim.instance, channelRequest('finpaycode'))).body.paymentCode).toMatch(/^8802\d{12}$/);
+    expect((await initiate(sim.instance, channelRequest('vabca'))).body.paymentCode).toMatch(/^8804\d{12}$/);
   });
 
   it('gives ShopeePay its app link and empty imageurl/paymentCode, and the paylaters and wallets paymentCode null', async () => {
-    const shopee = (await initiate(instance, channelRequest('shopeepay'))).body;
+    const shopee = (await initiate(sim.instance, channelRequest('shopeepay'))).body;
     expect(shopee.appurl).toMatch(new RegExp(`^shopeeid://main\\?tk=${HEX64}$`));
     expect(shopee.imageurl).toBe('');
     expect(shopee.paymentCode).toBe('');
-    for (const type of ['dana', 'indodana', 'akulaku', 'linkajawco', 'ovo']) expect((await initiate(instance, channelRequest(type))).body.paymentCode).toBeNull();
+    for (const type of ['dana', 'indodana', 'akulaku', 'linkajawco', 'ovo']) expect((await initiate(sim.instance, channelRequest(type))).body.paymentCode).toBeNull();
   });
 
   it('gives every channel 24 hours by default, Kredivo 15 minutes, order.timeout when sent', async () => {
-    instance.ctx.clock.freeze();
-    const now = instance.ctx.clock.now();
+    sim.instance.ctx.clock.freeze();
+    const now = sim.instance.ctx.clock.now();
     const minutesOf = async (body: Record<string, any>) => {
-      await initiate(instance, body);
-      return (instance.ctx.store.getTransaction('FINPAY770', body.order.id)!.expiresAt - now) / 60_000;
+      await initiate(sim.instance, body);
+      return (sim.instance.ctx.store.getTransaction('FINPAY770', body.order.id)!.expiresAt - now) / 60_000;
     };
     expect(await minutesOf(channelRequest('vabri'))).toBe(1440);
     expect(await minutesOf(channelRequest('qris'))).toBe(1440);
@@ -93,16 +80,16 @@ describe('initiate on every sourceOfFunds.type', () => {
     const timed = channelRequest('dana');
     timed.order.timeout = '60';
     expect(await minutesOf(timed)).toBe(60);
-    instance.ctx.clock.reset();
+    sim.instance.ctx.clock.reset();
   });
 
   it('QRIS: imageurl is a PNG of the QR code whose content is stringQr, an EMV payload with the amount and a valid CRC', async () => {
-    const { body } = await initiate(instance, channelRequest('qris'));
+    const { body } = await initiate(sim.instance, channelRequest('qris'));
     expect(body.stringQr).toMatch(/^000201010212/);
     expect(body.stringQr).toContain('5303360');
     expect(body.stringQr).toContain('5403200');
     expect(body.stringQr).toMatch(/6304[0-9A-F]{4}$/);
-    const image = await request(instance.server).get(new URL(body.imageurl).pathname).buffer(true)
+    const image = await request(sim.instance.server).get(new URL(body.imageurl).pathname).buffer(true)
       .parse((res, done) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -113,13 +100,13 @@ describe('initiate on every sourceOfFunds.type', () => {
     const png = PNG.sync.read(image.body as Buffer);
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(decoded?.data).toBe(body.stringQr);
-    expect((await request(instance.server).get('/qris/nope/qr.png')).status).toBe(404);
+    expect((await request(sim.instance.server).get('/qris/nope/qr.png')).status).toBe(404);
   });
 });
 
 describe('channel rules', () => {
   const rejected = async (body: Record<string, any>, message: string) => {
-    const { status, body: answer } = await initiate(instance, body);
+    const { status, body: answer } = await initiate(sim.instance, body);
     expect(status).toBe(400);
     expect(answer.responseCode).toBe('4000001');
     expect(answer.responseMessage).toBe(message);
@@ -157,7 +144,7 @@ describe('channel rules', () => {
     await rejected(indodana, 'Invalid Mandatory Field billing');
     const akulaku = channelRequest('akulaku');
     delete akulaku.billing;
-    expect((await initiate(instance, akulaku)).status).toBe(200);
+    expect((await initiate(sim.instance, akulaku)).status).toBe(200);
     const noFailUrl = channelRequest('akulaku');
     delete noFailUrl.url.failUrl;
     await rejected(noFailUrl, 'Invalid Mandatory Field url.fail url');
@@ -168,12 +155,12 @@ describe('channel rules', () => {
       const body = channelRequest(type);
       delete body.order.item;
       delete body.billing;
-      expect((await initiate(instance, body)).status).toBe(200);
+      expect((await initiate(sim.instance, body)).status).toBe(200);
     }
   });
 
   it('without sourceOfFunds opens the hosted page; an empty sourceOfFunds still needs its type', async () => {
-    expect((await initiate(instance, channelRequest(null))).status).toBe(200);
+    expect((await initiate(sim.instance, channelRequest(null))).status).toBe(200);
     const empty = channelRequest(null);
     empty.sourceOfFunds = {};
     await rejected(empty, 'Invalid Mandatory Field sourceOfFunds.type');
@@ -184,47 +171,47 @@ describe('cancel per channel', () => {
   it.each(['qris', 'dana', 'shopeepay', 'linkaja', 'linkajawco', 'ovo', 'jeniuspay', 'finpaymoney', 'virgo'])(
     '%s: refused while initiated with 404 4040100', async (type) => {
       const body = channelRequest(type);
-      await initiate(instance, body);
+      await initiate(sim.instance, body);
       const res = await gateway('get', `/cancel/${body.order.id}`);
       expect(res.status).toBe(404);
       expect(res.body.responseCode).toBe('4040100');
-      expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
+      expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
     },
   );
 
   it.each(['vabca', 'alfamart', 'finpaycode', 'cc', 'octoclicks', null])('%s: cancelled while initiated', async (type) => {
     const body = channelRequest(type);
-    await initiate(instance, body);
+    await initiate(sim.instance, body);
     expect((await gateway('get', `/cancel/${body.order.id}`)).status).toBe(200);
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('CANCELLED');
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('CANCELLED');
   });
 });
 
 describe('check-status and callbacks carry each family\'s fields', () => {
   it('VA: sourceOfFunds.paymentCode from initiate on, and a callback shaped like the captured real BCA one', async () => {
-    const body = channelRequest('vabca', { callbackUrl: `${receiver.url}/cb` });
-    const { body: answer } = await initiate(instance, body);
-    const before = (await checkStatus(instance, body.order.id)).body.data;
+    const body = channelRequest('vabca', { callbackUrl: `${sim.receiver.url}/cb` });
+    const { body: answer } = await initiate(sim.instance, body);
+    const before = (await checkStatus(sim.instance, body.order.id)).body.data;
     expect(before.sourceOfFunds).toEqual({ type: 'vabca', paymentCode: answer.paymentCode });
 
     await control(`/transactions/${body.order.id}/pay`).expect(200);
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sim.receiver.waitFor(1);
     const sent = JSON.parse(callback!.body);
     expect(Object.keys(sent)).toEqual(['merchant', 'customer', 'order', 'transaction', 'sourceOfFunds', 'meta', 'result', 'signature']);
     expect(sent.sourceOfFunds).toEqual({ type: 'vabca', paymentCode: answer.paymentCode });
     expect(sent.result.payment).toMatchObject({ status: 'PAID', statusDesc: 'PAID', channel: '014', amount: 200 });
     expect(sent.result.payment.reference).toBe(`${sent.order.reference}014`);
-    const after = (await checkStatus(instance, body.order.id)).body.data;
+    const after = (await checkStatus(sim.instance, body.order.id)).body.data;
     expect(after.sourceOfFunds).toEqual(sent.sourceOfFunds);
     expect(after.result.payment).toEqual(sent.result.payment);
   });
 
   it('card: CAPTURED with `card` after `order` (mask and info), channel null and a 6-digit authorisation reference', async () => {
-    const body = channelRequest('cc', { callbackUrl: `${receiver.url}/cb` });
-    await initiate(instance, body);
-    expect(Object.keys((await checkStatus(instance, body.order.id)).body.data)).not.toContain('card');
+    const body = channelRequest('cc', { callbackUrl: `${sim.receiver.url}/cb` });
+    await initiate(sim.instance, body);
+    expect(Object.keys((await checkStatus(sim.instance, body.order.id)).body.data)).not.toContain('card');
     await control(`/transactions/${body.order.id}/pay`).expect(200);
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sim.receiver.waitFor(1);
     const sent = JSON.parse(callback!.body);
     expect(Object.keys(sent)).toEqual(['merchant', 'customer', 'order', 'card', 'transaction', 'sourceOfFunds', 'meta', 'result', 'signature']);
     expect(sent.card).toEqual({
@@ -233,7 +220,7 @@ describe('check-status and callbacks carry each family\'s fields', () => {
     });
     expect(sent.result.payment).toMatchObject({ status: 'CAPTURED', channel: null, amount: 200 });
     expect(sent.result.payment.reference).toMatch(/^\d{6}$/);
-    const check = (await checkStatus(instance, body.order.id)).body.data;
+    const check = (await checkStatus(sim.instance, body.order.id)).body.data;
     expect(Object.keys(check)).toEqual(['merchant', 'customer', 'order', 'card', 'sourceOfFunds', 'meta', 'result']);
     expect(check.card).toEqual(sent.card);
     expect(check.sourceOfFunds).toEqual({ type: 'cc' });
@@ -241,18 +228,18 @@ describe('check-status and callbacks carry each family\'s fields', () => {
 
   it('an alias is reported under its canonical type; a hosted order has an empty type until the shopper picks', async () => {
     const alias = channelRequest('jenius');
-    await initiate(instance, alias);
-    expect((await checkStatus(instance, alias.order.id)).body.data.sourceOfFunds).toEqual({ type: 'jeniuspay' });
+    await initiate(sim.instance, alias);
+    expect((await checkStatus(sim.instance, alias.order.id)).body.data.sourceOfFunds).toEqual({ type: 'jeniuspay' });
     const hosted = channelRequest(null);
-    await initiate(instance, hosted);
-    expect((await checkStatus(instance, hosted.order.id)).body.data.sourceOfFunds).toEqual({ type: '' });
+    await initiate(sim.instance, hosted);
+    expect((await checkStatus(sim.instance, hosted.order.id)).body.data.sourceOfFunds).toEqual({ type: '' });
   });
 
   it('OVO (push, no page) is paid through the control API: PAID with channel OVO', async () => {
-    const body = channelRequest('ovo', { callbackUrl: `${receiver.url}/cb` });
-    await initiate(instance, body);
+    const body = channelRequest('ovo', { callbackUrl: `${sim.receiver.url}/cb` });
+    await initiate(sim.instance, body);
     await control(`/transactions/${body.order.id}/pay`).expect(200);
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sim.receiver.waitFor(1);
     expect(JSON.parse(callback!.body).result.payment).toMatchObject({ status: 'PAID', channel: 'OVO' });
   });
 });

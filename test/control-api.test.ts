@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { Instance } from '../server/instance.js';
 import { basicAuth, checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver, replyOk } from './helpers/receiver.js';
+import { useSimulator } from './helpers/suite.js';
 
-let instance: Instance;
-let receiver: CallbackReceiver;
-const api = () => request(instance.server);
-beforeAll(async () => {
-  instance = await startTestInstance();
-  receiver = await new CallbackReceiver().start();
-});
-afterAll(async () => {
-  await instance.stop();
-  await receiver.stop();
-});
-beforeEach(async () => {
-  receiver.received.length = 0;
-  receiver.reply = replyOk;
-  await api().post('/_mock/reset').expect(200);
-});
+const api = () => request(sim.instance.server);
+const sim = useSimulator({ reset: true });
 
 async function newOrder(merchant?: { id: string; key: string }) {
-  const body = kredivoRequest({ callbackUrl: `${receiver.url}/cb` });
-  await initiate(instance, body, merchant);
+  const body = kredivoRequest({ callbackUrl: `${sim.receiver.url}/cb` });
+  await initiate(sim.instance, body, merchant);
   return body.order.id as string;
 }
 
@@ -46,19 +31,19 @@ describe('transactions', () => {
       const id = await newOrder();
       const res = await api().post(`/_mock/transactions/${id}/${action}`).expect(200);
       expect(res.body.status).toBe(status);
-      expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe(status);
+      expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe(status);
       const again = await api().post(`/_mock/transactions/${id}/pay`);
       expect(again.status).toBe(409);
       expect(again.headers['content-type']).toMatch(/problem\+json/);
     }
-    await receiver.waitFor(4);
+    await sim.receiver.waitFor(4);
   });
 
   it('answers problem+json for unknown orders and actions, and asks for merchantId when an id is shared', async () => {
     expect((await api().post('/_mock/transactions/nope/pay')).status).toBe(404);
     const id = await newOrder();
     expect((await api().post(`/_mock/transactions/${id}/explode`)).status).toBe(404);
-    await initiate(instance, { ...kredivoRequest({ id }) }, { id: 'SHOP2', key: 'OtherKey456' });
+    await initiate(sim.instance, { ...kredivoRequest({ id }) }, { id: 'SHOP2', key: 'OtherKey456' });
     const ambiguous = await api().get(`/_mock/transactions/${id}`);
     expect(ambiguous.status).toBe(409);
     expect((await api().get(`/_mock/transactions/${id}?merchantId=SHOP2`)).body.merchantId).toBe('SHOP2');
@@ -68,8 +53,8 @@ describe('transactions', () => {
     const mine = await newOrder();
     const theirs = await newOrder({ id: 'SHOP2', key: 'OtherKey456' });
     await api().post('/_mock/reset').send({ merchantId: 'SHOP2' }).expect(200);
-    expect((await checkStatus(instance, mine)).status).toBe(200);
-    expect((await checkStatus(instance, theirs, { id: 'SHOP2', key: 'OtherKey456' })).status).toBe(404);
+    expect((await checkStatus(sim.instance, mine)).status).toBe(200);
+    expect((await checkStatus(sim.instance, theirs, { id: 'SHOP2', key: 'OtherKey456' })).status).toBe(404);
     expect((await api().post('/_mock/reset').send({ merchantId: 'NOBODY' })).status).toBe(404);
   });
 });
@@ -90,12 +75,12 @@ describe('callbacks', () => {
   it('resend sends the same bytes again and records the attempt', async () => {
     const id = await newOrder();
     await api().post(`/_mock/transactions/${id}/pay`).expect(200);
-    await receiver.waitFor(1);
+    await sim.receiver.waitFor(1);
     const [cb] = (await api().get(`/_mock/callbacks?orderId=${id}`)).body.items;
     const res = await api().post(`/_mock/callbacks/${cb.id}/resend`).expect(200);
     expect(res.body.attempt).toMatchObject({ n: 2, delivered: true, manual: true });
-    await receiver.waitFor(2);
-    expect(receiver.received[1]!.body).toBe(receiver.received[0]!.body);
+    await sim.receiver.waitFor(2);
+    expect(sim.receiver.received[1]!.body).toBe(sim.receiver.received[0]!.body);
     expect((await api().post('/_mock/callbacks/cb_nope/resend')).status).toBe(404);
   });
 });
@@ -107,8 +92,8 @@ describe('clock', () => {
     const id = await newOrder();
     const advanced = (await api().post('/_mock/clock').send({ action: 'advance', by: '16m' }).expect(200)).body;
     expect(advanced.epochMs - frozen.epochMs).toBe(16 * 60_000);
-    expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe('EXPIRED');
-    await receiver.waitFor(1);
+    expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe('EXPIRED');
+    await sim.receiver.waitFor(1);
     const set = (await api().put('/_mock/clock').send({ now: '2030-01-01T00:00:00Z', frozen: true }).expect(200)).body;
     expect(set.now).toBe('2030-01-01T00:00:00.000Z');
     expect((await api().get('/_mock/clock')).body.now).toBe('2030-01-01T00:00:00.000Z');
@@ -118,11 +103,11 @@ describe('clock', () => {
   });
 
   it('walks a whole retry schedule in one advance', async () => {
-    receiver.reply = (_req, res) => res.writeHead(500).end();
+    sim.receiver.reply = (_req, res) => res.writeHead(500).end();
     await api().post('/_mock/clock').send({ action: 'freeze' });
     const id = await newOrder();
     await api().post(`/_mock/transactions/${id}/pay`).expect(200);
-    await receiver.waitFor(1);
+    await sim.receiver.waitFor(1);
     await api().post('/_mock/clock').send({ action: 'advance', by: '3h' }).expect(200);
     const [cb] = (await api().get(`/_mock/callbacks?orderId=${id}`)).body.items;
     expect(cb.attempts).toHaveLength(7);
@@ -143,7 +128,7 @@ describe('request log, signature explainer, OpenAPI', () => {
   it('keeps rejected requests with the exact validation error and field', async () => {
     const body = kredivoRequest();
     body.customer.mobilePhone = '0812';
-    await request(instance.server).post('/pg/payment/card/initiate').set('Authorization', basicAuth()).send(body).expect(400);
+    await request(sim.instance.server).post('/pg/payment/card/initiate').set('Authorization', basicAuth()).send(body).expect(400);
     const [entry] = (await api().get('/_mock/requests?rejected=true')).body.items;
     expect(entry).toMatchObject({
       method: 'POST', path: '/pg/payment/card/initiate', merchantId: 'FINPAY770', orderId: body.order.id, status: 400,
@@ -156,7 +141,7 @@ describe('request log, signature explainer, OpenAPI', () => {
   it('explains a signature: the exact string signed, the expected value and the usual mistakes', async () => {
     const id = await newOrder();
     await api().post(`/_mock/transactions/${id}/pay`).expect(200);
-    const [cb] = await receiver.waitFor(1);
+    const [cb] = await sim.receiver.waitFor(1);
     const ok = (await api().post('/_mock/signature').send({ merchantId: 'FINPAY770', body: cb!.body }).expect(200)).body;
     expect(ok.matches).toBe(true);
     expect(ok.signedString).toBe(cb!.body.replace(/,"signature":"[0-9a-f]+"\}$/, '}'));

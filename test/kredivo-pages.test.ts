@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import request from 'supertest';
-import type { Instance } from '../server/instance.js';
-import { checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver } from './helpers/receiver.js';
+import { useSimulator } from './helpers/suite.js';
+import { checkStatus, initiate, kredivoRequest } from './helpers/instance.js';
 
-let instance: Instance;
-let receiver: CallbackReceiver;
-beforeAll(async () => {
-  instance = await startTestInstance();
-  receiver = await new CallbackReceiver().start();
-});
-afterAll(async () => {
-  await instance.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.received.length = 0;
-});
+const sim = useSimulator();
 
 async function newOrder(mutate: (b: Record<string, any>) => void = () => {}) {
-  const body = kredivoRequest({ callbackUrl: `${receiver.url}/cb`, successUrl: `${receiver.url}/ok`, failUrl: `${receiver.url}/ko` });
+  const body = kredivoRequest({ callbackUrl: `${sim.receiver.url}/cb`, successUrl: `${sim.receiver.url}/ok`, failUrl: `${sim.receiver.url}/ko` });
   mutate(body);
-  const { body: answer } = await initiate(instance, body);
+  const { body: answer } = await initiate(sim.instance, body);
   const tk = new URL(answer.redirecturl).searchParams.get('tk')!;
   return { body, tk };
 }
 
-const page = () => request(instance.server);
+const page = () => request(sim.instance.server);
 const form = (path: string, fields: Record<string, string>) => page().post(path).type('form').send(fields);
 
 async function signIn(tk: string, phone = '+6281286288844') {
@@ -70,29 +57,29 @@ describe('Kredivo checkout pages', () => {
     expect(plans.text).toContain('data-testid="order-item-1"');
 
     let statusSeenByReceiver = '';
-    receiver.reply = (_req, res) => {
-      void checkStatus(instance, body.order.id).then((c) => {
+    sim.receiver.reply = (_req, res) => {
+      void checkStatus(sim.instance, body.order.id).then((c) => {
         statusSeenByReceiver = c.body.data.result.payment.status;
         res.writeHead(200).end('OK');
       });
     };
     const paid = await form('/kredivo/v2/checkout', { tk, plan: '3_months', action: 'pay' });
     expect(paid.status).toBe(303);
-    expect(paid.headers.location).toBe(`${receiver.url}/ok`);
-    const [callback] = await receiver.waitFor(1);
-    // The receiver asked check-status while handling the callback: the new state was already stored.
+    expect(paid.headers.location).toBe(`${sim.receiver.url}/ok`);
+    const [callback] = await sim.receiver.waitFor(1);
+    // The sim.receiver asked check-status while handling the callback: the new state was already stored.
     await vi.waitFor(() => expect(statusSeenByReceiver).toBe('PAID'));
     const sent = JSON.parse(callback!.body);
     expect(sent.result.payment.status).toBe('PAID');
     expect(sent.result.payment.amount).toBe(200);
     expect(sent.order.reference).toMatch(/^[0-9a-f-]{36}$/);
     expect(callback!.headers['x-external-id']).toBe(sent.order.reference);
-    const check = await checkStatus(instance, body.order.id);
+    const check = await checkStatus(sim.instance, body.order.id);
     expect(check.body.data.result.payment.status).toBe('PAID');
     expect(check.body.data.order.reference).toBe(sent.order.reference);
     expect(check.body.data.result.payment.reference).toBe(sent.result.payment.reference);
     expect(check.body.data.result.payment.datetime).toBe(sent.result.payment.datetime);
-    receiver.reply = (_req, res) => res.writeHead(200).end();
+    sim.receiver.reply = (_req, res) => res.writeHead(200).end();
   });
 
   it('cancel on the plan page ends in FAILURE on failUrl', async () => {
@@ -100,10 +87,10 @@ describe('Kredivo checkout pages', () => {
     await signIn(tk);
     await form('/kredivo/v2/otp', { tk, otp: '4567' });
     const cancelled = await form('/kredivo/v2/checkout', { tk, action: 'cancel' });
-    expect(cancelled.headers.location).toBe(`${receiver.url}/ko`);
-    const [callback] = await receiver.waitFor(1);
+    expect(cancelled.headers.location).toBe(`${sim.receiver.url}/ko`);
+    const [callback] = await sim.receiver.waitFor(1);
     expect(JSON.parse(callback!.body).result.payment.status).toBe('FAILURE');
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('FAILURE');
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('FAILURE');
   });
 
   it('three wrong OTPs fail the payment', async () => {
@@ -113,8 +100,8 @@ describe('Kredivo checkout pages', () => {
     await form('/kredivo/v2/otp', { tk, otp: '2' });
     const third = await form('/kredivo/v2/otp', { tk, otp: '3' });
     expect(third.text).toContain('data-testid="back-to-merchant"');
-    expect(third.text).toContain(`href="${receiver.url}/ko"`);
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('FAILURE');
+    expect(third.text).toContain(`href="${sim.receiver.url}/ko"`);
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('FAILURE');
   });
 
   it.each([
@@ -124,7 +111,7 @@ describe('Kredivo checkout pages', () => {
     const { body, tk } = await newOrder();
     const res = await signIn(tk, phone);
     expect(res.text).toContain(reason);
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('FAILURE');
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('FAILURE');
   });
 
   it('steps cannot be skipped: the plan page before the OTP sends the shopper back to the current step', async () => {
@@ -149,18 +136,18 @@ describe('Kredivo checkout pages', () => {
     expect(again.text).toContain('PAID');
     const payAgain = await form('/kredivo/v2/checkout', { tk: used.tk, action: 'cancel' });
     expect(payAgain.status).toBe(409);
-    expect((await checkStatus(instance, used.body.order.id)).body.data.result.payment.status).toBe('PAID');
+    expect((await checkStatus(sim.instance, used.body.order.id)).body.data.result.payment.status).toBe('PAID');
 
     const expired = await newOrder();
-    const tx = instance.ctx.store.getTransaction('FINPAY770', expired.body.order.id)!;
-    instance.ctx.clock.set(tx.expiresAt + 1);
+    const tx = sim.instance.ctx.store.getTransaction('FINPAY770', expired.body.order.id)!;
+    sim.instance.ctx.clock.set(tx.expiresAt + 1);
     const late = await page().get(`/kredivo/v2/signin?tk=${expired.tk}`);
-    instance.ctx.clock.reset();
+    sim.instance.ctx.clock.reset();
     expect(late.status).toBe(410);
     expect(late.text).toContain('kedaluwarsa');
     const lateSignIn = await signIn(expired.tk);
     expect(lateSignIn.status).toBe(410);
-    expect((await checkStatus(instance, expired.body.order.id)).body.data.result.payment.status).toBe('EXPIRED');
+    expect((await checkStatus(sim.instance, expired.body.order.id)).body.data.result.payment.status).toBe('EXPIRED');
   });
 
   it('escapes every merchant-supplied value', async () => {
@@ -181,8 +168,8 @@ describe('Kredivo checkout pages', () => {
     await signIn(tk);
     await form('/kredivo/v2/otp', { tk, otp: '4567' });
     await form('/kredivo/v2/checkout', { tk, action: 'pay' });
-    await receiver.waitFor(1);
-    await instance.ctx.scheduler.idle();
+    await sim.receiver.waitFor(1);
+    await sim.instance.ctx.scheduler.idle();
     const res = await page().get(`/_mock/transactions/${body.order.id}`);
     expect(res.status).toBe(200);
     expect(res.body.timeline.map((e: { event: string }) => e.event)).toEqual([

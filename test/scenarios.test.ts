@@ -1,32 +1,17 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { Instance } from '../server/instance.js';
 import { loadScenarioFolders, ScenarioError } from '../server/scenarios/loader.js';
 import { basicAuth, checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver, replyOk } from './helpers/receiver.js';
+import { useSimulator } from './helpers/suite.js';
 
-let instance: Instance;
-let receiver: CallbackReceiver;
-beforeAll(async () => {
-  instance = await startTestInstance();
-  receiver = await new CallbackReceiver().start();
-});
-afterAll(async () => {
-  await instance.stop();
-  await receiver.stop();
-});
-beforeEach(async () => {
-  receiver.received.length = 0;
-  receiver.reply = replyOk;
-  await request(instance.server).post('/_mock/reset').expect(200);
-});
+const sim = useSimulator({ reset: true });
 
 /** A Kredivo request whose single item makes the order amount `amount` (the shipped scenarios match on it). */
 function orderOf(amount: number, mutate: (b: Record<string, any>) => void = () => {}) {
-  const body = kredivoRequest({ callbackUrl: `${receiver.url}/cb` });
+  const body = kredivoRequest({ callbackUrl: `${sim.receiver.url}/cb` });
   body.order.amount = String(amount);
   body.order.item = [{ name: 'Item', quantity: '1', unitPrice: String(amount) }];
   mutate(body);
@@ -34,7 +19,7 @@ function orderOf(amount: number, mutate: (b: Record<string, any>) => void = () =
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  request(instance.server).post('/pg/payment/card/initiate').set({ Authorization: basicAuth(), ...headers }).send(body as object);
+  request(sim.instance.server).post('/pg/payment/card/initiate').set({ Authorization: basicAuth(), ...headers }).send(body as object);
 
 describe('shipped scenarios (magic amounts)', () => {
   it('13001 → 500 5000000 General Error, nothing stored, scenario named in a header', async () => {
@@ -43,7 +28,7 @@ describe('shipped scenarios (magic amounts)', () => {
     expect(res.status).toBe(500);
     expect(res.body).toMatchObject({ responseCode: '5000000', responseMessage: 'General Error' });
     expect(res.headers['x-finnet-mock-scenario']).toBe('gateway-general-error');
-    expect((await checkStatus(instance, body.order.id)).status).toBe(404);
+    expect((await checkStatus(sim.instance, body.order.id)).status).toBe(404);
   });
 
   it('13005 → 403 4030001 Feature Not Allowed', async () => {
@@ -53,11 +38,11 @@ describe('shipped scenarios (magic amounts)', () => {
   });
 
   it('13003 drops the connection without an answer', async () => {
-    const res = await fetch(`${instance.url}/pg/payment/card/initiate`, {
+    const res = await fetch(`${sim.instance.url}/pg/payment/card/initiate`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: basicAuth() }, body: JSON.stringify(orderOf(13003)),
     }).then(() => 'answered', (err: Error) => `failed: ${err.message}`);
     expect(res).toMatch(/^failed/);
-    const log = await request(instance.server).get('/_mock/requests');
+    const log = await request(sim.instance.server).get('/_mock/requests');
     expect(log.body.items[0]).toMatchObject({ status: 0, scenario: 'gateway-drop-connection' });
   });
 
@@ -68,38 +53,38 @@ describe('shipped scenarios (magic amounts)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
     expect(res.status).toBe(504);
     expect(res.body.responseCode).toBe('5040000');
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
   });
 
   it('14001 pays by itself 5 s later on the virtual clock, with its callback', async () => {
-    instance.ctx.clock.freeze();
+    sim.instance.ctx.clock.freeze();
     const body = orderOf(14001);
     await post(body).expect(200);
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
-    await request(instance.server).post('/_mock/clock').send({ action: 'advance', by: '5s' }).expect(200);
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('PAID');
-    const [cb] = await receiver.waitFor(1);
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
+    await request(sim.instance.server).post('/_mock/clock').send({ action: 'advance', by: '5s' }).expect(200);
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('PAID');
+    const [cb] = await sim.receiver.waitFor(1);
     expect(JSON.parse(cb!.body).result.payment.status).toBe('PAID');
   });
 
   it('14003 makes the link expire after 1 minute', async () => {
-    instance.ctx.clock.freeze();
-    const start = instance.ctx.clock.now();
+    sim.instance.ctx.clock.freeze();
+    const start = sim.instance.ctx.clock.now();
     const body = orderOf(14003);
     const res = await post(body).expect(200);
     expect(res.body.expiryLink).toBe(new Date(start + 7 * 3600_000 + 60_000).toISOString().slice(0, 19).replace('T', ' '));
-    await instance.ctx.scheduler.advanceTo(start + 61_000);
-    expect((await checkStatus(instance, body.order.id)).body.data.result.payment.status).toBe('EXPIRED');
+    await sim.instance.ctx.scheduler.advanceTo(start + 61_000);
+    expect((await checkStatus(sim.instance, body.order.id)).body.data.result.payment.status).toBe('EXPIRED');
   });
 
   it('15001 holds back the first 2 callback attempts; the second retry delivers it', async () => {
-    instance.ctx.clock.freeze();
+    sim.instance.ctx.clock.freeze();
     const body = orderOf(15001);
     await post(body).expect(200);
-    await request(instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
-    await instance.ctx.scheduler.advanceTo(instance.ctx.clock.now() + 60_000);
-    expect(receiver.received).toHaveLength(1);
-    const cbs = (await request(instance.server).get(`/_mock/callbacks?orderId=${body.order.id}`)).body.items;
+    await request(sim.instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
+    await sim.instance.ctx.scheduler.advanceTo(sim.instance.ctx.clock.now() + 60_000);
+    expect(sim.receiver.received).toHaveLength(1);
+    const cbs = (await request(sim.instance.server).get(`/_mock/callbacks?orderId=${body.order.id}`)).body.items;
     expect(cbs[0].attempts.map((a: { delivered: boolean }) => a.delivered)).toEqual([false, false, true]);
     expect(cbs[0].attempts[0].error).toMatch(/held back by scenario "callback-fail-first-2"/);
   });
@@ -107,8 +92,8 @@ describe('shipped scenarios (magic amounts)', () => {
   it('15002 delivers the callback twice', async () => {
     const body = orderOf(15002);
     await post(body).expect(200);
-    await request(instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
-    const [a, b] = await receiver.waitFor(2);
+    await request(sim.instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
+    const [a, b] = await sim.receiver.waitFor(2);
     expect(a!.body).toBe(b!.body);
   });
 
@@ -117,11 +102,11 @@ describe('shipped scenarios (magic amounts)', () => {
     const unescaped = orderOf(15004, (b) => (b.meta = { data: 'https://shop.example/ä' }));
     for (const body of [bad, unescaped]) {
       await post(body).expect(200);
-      await request(instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
+      await request(sim.instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
     }
-    await receiver.waitFor(2);
-    const explain = async (raw: string) => (await request(instance.server).post('/_mock/signature').send({ body: raw })).body;
-    const byOrder = (id: string) => receiver.received.find((r) => JSON.parse(r.body).order.id === id)!.body;
+    await sim.receiver.waitFor(2);
+    const explain = async (raw: string) => (await request(sim.instance.server).post('/_mock/signature').send({ body: raw })).body;
+    const byOrder = (id: string) => sim.receiver.received.find((r) => JSON.parse(r.body).order.id === id)!.body;
     expect((await explain(byOrder(bad.order.id))).matches).toBe(false);
     const raw = byOrder(unescaped.order.id);
     expect(raw).toContain('https://shop.example/ä');
@@ -131,29 +116,29 @@ describe('shipped scenarios (magic amounts)', () => {
   it('15005 never sends the callback and says so', async () => {
     const body = orderOf(15005);
     await post(body).expect(200);
-    await request(instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
+    await request(sim.instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
     await new Promise((r) => setTimeout(r, 200));
-    expect(receiver.received).toHaveLength(0);
-    const cbs = (await request(instance.server).get(`/_mock/callbacks?orderId=${body.order.id}`)).body.items;
+    expect(sim.receiver.received).toHaveLength(0);
+    const cbs = (await request(sim.instance.server).get(`/_mock/callbacks?orderId=${body.order.id}`)).body.items;
     expect(cbs[0]).toMatchObject({ state: 'suppressed', scenario: 'callback-never', attempts: [] });
   });
 });
 
 describe('matching and precedence', () => {
   it('runtime scenarios come before file ones, and the first match wins', async () => {
-    await request(instance.server).post('/_mock/scenarios').send({ scenarios: [
+    await request(sim.instance.server).post('/_mock/scenarios').send({ scenarios: [
       { name: 'mine-first', match: { amount: 13001 }, effects: { initiate: { responseCode: '4030001' } } },
       { name: 'mine-second', match: { amount: 13001 }, effects: { initiate: { responseCode: '5040000' } } },
     ] }).expect(201);
     const res = await post(orderOf(13001));
     expect(res.headers['x-finnet-mock-scenario']).toBe('mine-first');
     expect(res.body.responseCode).toBe('4030001');
-    await request(instance.server).delete('/_mock/scenarios/mine-first').expect(200);
+    await request(sim.instance.server).delete('/_mock/scenarios/mine-first').expect(200);
     expect((await post(orderOf(13001))).headers['x-finnet-mock-scenario']).toBe('mine-second');
   });
 
   it('matches on channel, amount range, order id pattern, email, phone and merchant together', async () => {
-    await request(instance.server).post('/_mock/scenarios').send({
+    await request(sim.instance.server).post('/_mock/scenarios').send({
       name: 'narrow', match: { channel: ['kredivo'], amount: { min: 500, max: 600 }, orderId: '^VIP-', email: '@vip\\.test$', phone: '0099$', merchant: 'FINPAY770' },
       effects: { initiate: { responseCode: '4030001' } },
     }).expect(201);
@@ -169,7 +154,7 @@ describe('matching and precedence', () => {
   });
 
   it('the X-Finnet-Mock-Scenario header selects a scenario by name, even one without criteria; an unknown name is a 400', async () => {
-    await request(instance.server).post('/_mock/scenarios').send({ name: 'on-demand', effects: { initiate: { responseCode: '5000000' } } }).expect(201);
+    await request(sim.instance.server).post('/_mock/scenarios').send({ name: 'on-demand', effects: { initiate: { responseCode: '5000000' } } }).expect(201);
     expect((await post(orderOf(200))).status).toBe(200);
     const forced = await post(orderOf(200), { 'X-Finnet-Mock-Scenario': 'on-demand' });
     expect(forced.status).toBe(500);
@@ -179,14 +164,14 @@ describe('matching and precedence', () => {
   });
 
   it('a disabled scenario does not match', async () => {
-    await request(instance.server).patch('/_mock/scenarios/gateway-general-error').send({ enabled: false }).expect(200);
+    await request(sim.instance.server).patch('/_mock/scenarios/gateway-general-error').send({ enabled: false }).expect(200);
     expect((await post(orderOf(13001))).status).toBe(200);
-    await request(instance.server).patch('/_mock/scenarios/gateway-general-error').send({ enabled: true }).expect(200);
+    await request(sim.instance.server).patch('/_mock/scenarios/gateway-general-error').send({ enabled: true }).expect(200);
     expect((await post(orderOf(13001))).status).toBe(500);
   });
 
   it('refuses an invalid runtime scenario with problem+json naming the path', async () => {
-    const res = await request(instance.server).post('/_mock/scenarios').send({ name: 'x', effects: { outcome: { action: 'explode' } } });
+    const res = await request(sim.instance.server).post('/_mock/scenarios').send({ name: 'x', effects: { outcome: { action: 'explode' } } });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(JSON.parse(res.text).detail).toMatch(/\/effects\/outcome\/action.*pay, fail, expire/);
@@ -214,7 +199,7 @@ describe('scenario files', () => {
   });
 
   it('every shipped file is valid, and a custom folder replaces the shipped one', async () => {
-    expect(instance.ctx.scenarios.all().length).toBeGreaterThanOrEqual(14);
+    expect(sim.instance.ctx.scenarios.all().length).toBeGreaterThanOrEqual(14);
     const dir = mkdtempSync(join(tmpdir(), 'scenarios-'));
     mkdirSync(join(dir, 'x'));
     writeFileSync(join(dir, 'only.json'), JSON.stringify({ name: 'only', match: { amount: 999 }, effects: { initiate: { responseCode: '5000000' } } }));

@@ -1,38 +1,25 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Instance } from '../server/instance.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useSimulator } from './helpers/suite.js';
 import { channelRequest } from './helpers/channel-requests.js';
-import { basicAuth, checkStatus, initiate, OTHER_MERCHANT, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver } from './helpers/receiver.js';
+import { basicAuth, checkStatus, initiate, OTHER_MERCHANT } from './helpers/instance.js';
 
-let instance: Instance;
-let receiver: CallbackReceiver;
-beforeAll(async () => {
-  instance = await startTestInstance();
-  receiver = await new CallbackReceiver().start();
-});
-afterAll(async () => {
-  await instance.stop();
-  await receiver.stop();
-});
-beforeEach(() => {
-  receiver.received.length = 0;
-});
+const sim = useSimulator();
 
-const api = () => request(instance.server);
+const api = () => request(sim.instance.server);
 const auth = { Authorization: basicAuth() };
 const voidGet = (id: string) => api().get(`/pg/payment/card/void/${id}`).set(auth);
 const voidPost = (body: unknown) => api().post('/pg/payment/card/void').set(auth).send(body as object);
 const refund = (body: unknown, method: 'post' | 'get' = 'post') => api()[method]('/pg/payment/card/refund').set(auth).set('Content-Type', 'application/json').send(JSON.stringify(body));
-const statusOf = async (id: string) => (await checkStatus(instance, id)).body.data.result.payment.status as string;
+const statusOf = async (id: string) => (await checkStatus(sim.instance, id)).body.data.result.payment.status as string;
 
 /** A paid order on `type` (a card order ends CAPTURED), its callback already received and cleared. */
 async function paidOrder(type = 'cc'): Promise<string> {
-  const body = channelRequest(type, { callbackUrl: `${receiver.url}/cb` });
-  await initiate(instance, body);
+  const body = channelRequest(type, { callbackUrl: `${sim.receiver.url}/cb` });
+  await initiate(sim.instance, body);
   await api().post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
-  await receiver.waitFor(1);
-  receiver.received.length = 0;
+  await sim.receiver.waitFor(1);
+  sim.receiver.received.length = 0;
   return body.order.id as string;
 }
 
@@ -52,16 +39,16 @@ describe('void', () => {
   it('GET /void/{orderId} cancels a captured card payment; the CANCELLED state is stored before its callback (with the card) leaves', async () => {
     const id = await paidOrder();
     let seenByReceiver = '';
-    receiver.reply = (_req, res) => {
+    sim.receiver.reply = (_req, res) => {
       void statusOf(id).then((status) => {
         seenByReceiver = status;
         res.writeHead(200).end('OK');
       });
     };
     expectDone(await voidGet(id));
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sim.receiver.waitFor(1);
     await vi.waitFor(() => expect(seenByReceiver).toBe('CANCELLED'));
-    receiver.reply = (_req, res) => res.writeHead(200).end();
+    sim.receiver.reply = (_req, res) => res.writeHead(200).end();
     const sent = JSON.parse(callback!.body);
     expect(sent.result.payment.status).toBe('CANCELLED');
     expect(sent.card.mask).toBe('512345xxxxxx0008');
@@ -72,7 +59,7 @@ describe('void', () => {
     expectDone(await voidPost({ order: { id: await paidOrder() } }));
     const numeric = channelRequest('cc');
     numeric.order.id = Number(`9${Date.now()}`);
-    await initiate(instance, numeric);
+    await initiate(sim.instance, numeric);
     await api().post(`/_mock/transactions/${numeric.order.id}/pay`).expect(200);
     expectDone(await voidPost({ order: { id: numeric.order.id } }));
     expect(await statusOf(String(numeric.order.id))).toBe('CANCELLED');
@@ -81,7 +68,7 @@ describe('void', () => {
 
   it('403 4030015 Transaction Not Permitted for an unpaid order, a non-card payment, or twice', async () => {
     const unpaid = channelRequest('cc');
-    await initiate(instance, unpaid);
+    await initiate(sim.instance, unpaid);
     expectError(await voidGet(unpaid.order.id), 403, '4030015', 'Transaction Not Permitted');
     expect(await statusOf(unpaid.order.id)).toBe('REQUEST_INITIATED');
     expectError(await voidGet(await paidOrder('vabni')), 403, '4030015', 'Transaction Not Permitted');
@@ -118,12 +105,12 @@ describe('refund', () => {
   it('refunds everything when no amount is given: REFUNDED, one callback with what was refunded', async () => {
     const id = await paidOrder();
     expectDone(await refund({ order: { id } }));
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sim.receiver.waitFor(1);
     const sent = JSON.parse(callback!.body);
     expect(sent.result.payment).toMatchObject({ status: 'REFUNDED', amount: 200 });
     expect(sent.result.refund).toEqual({ amount: 200, datetime: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) });
     expect(Object.keys(sent)).toEqual(['merchant', 'customer', 'order', 'card', 'transaction', 'sourceOfFunds', 'meta', 'result', 'signature']);
-    const check = (await checkStatus(instance, id)).body.data;
+    const check = (await checkStatus(sim.instance, id)).body.data;
     expect(check.result).toEqual(sent.result);
   });
 
@@ -131,10 +118,10 @@ describe('refund', () => {
     const id = await paidOrder('vamandiri');
     expectDone(await refund({ order: { id, amount: '50' } }));
     expect(await statusOf(id)).toBe('PARTIALLY_REFUNDED');
-    expect((await checkStatus(instance, id)).body.data.result.refund.amount).toBe(50);
+    expect((await checkStatus(sim.instance, id)).body.data.result.refund.amount).toBe(50);
     expectDone(await refund({ order: { id, amount: 150 } }));
     expect(await statusOf(id)).toBe('REFUNDED');
-    const callbacks = await receiver.waitFor(2);
+    const callbacks = await sim.receiver.waitFor(2);
     expect(callbacks.map((c) => JSON.parse(c.body).result.payment.status)).toEqual(['PARTIALLY_REFUNDED', 'REFUNDED']);
     expect(callbacks.map((c) => JSON.parse(c.body).result.refund.amount)).toEqual([50, 200]);
     expectError(await refund({ order: { id, amount: 1 } }), 403, '4030015', 'Transaction Not Permitted');
@@ -146,7 +133,7 @@ describe('refund', () => {
     await refund({ order: { id, amount: 120 } }).expect(200);
     expectError(await refund({ order: { id, amount: '81' } }), 404, '4040013', 'Invalid Amount');
     expect(await statusOf(id)).toBe('PARTIALLY_REFUNDED');
-    expect((await checkStatus(instance, id)).body.data.result.refund.amount).toBe(120);
+    expect((await checkStatus(sim.instance, id)).body.data.result.refund.amount).toBe(120);
   });
 
   it.each([['0'], [-5], ['12.5'], ['abc']])('400 4000001 for amount %j', async (amount) => {
@@ -156,7 +143,7 @@ describe('refund', () => {
 
   it('403 4030015 for an unpaid order; a partly refunded card can no longer be voided', async () => {
     const unpaid = channelRequest('vabca');
-    await initiate(instance, unpaid);
+    await initiate(sim.instance, unpaid);
     expectError(await refund({ order: { id: unpaid.order.id } }), 403, '4030015', 'Transaction Not Permitted');
     const id = await paidOrder();
     await refund({ order: { id, amount: 20 } }).expect(200);
