@@ -6,49 +6,33 @@
  * exactly one signed callback and check-status agreeing. Screenshots at mobile and desktop width go to
  * test/artifacts/ (gitignored).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../server/instance.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  browserSuiteRuns, DESKTOP, expectSignedCallback, launchBrowser, onlyCallback, openPage, screenshot, warnIfNoBrowser,
+  browserSuiteRuns, DESKTOP, expectSignedCallback, onlyCallback, openPage, screenshot, useBrowserSuite, warnIfNoBrowser,
 } from './helpers/browser.js';
 import { channelRequest } from './helpers/channel-requests.js';
-import { checkStatus, initiate, startTestInstance } from './helpers/instance.js';
+import { checkStatus, initiate } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';
 
 warnIfNoBrowser('channel-browser.test.ts');
 
 describe.runIf(browserSuiteRuns)('channel pages in headless Chromium', () => {
-  let browser: Browser;
-  let instance: Instance;
-  const receivers: CallbackReceiver[] = [];
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    instance = await startTestInstance();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await instance?.stop();
-    for (const receiver of receivers) await receiver.stop();
-  });
+  const suite = useBrowserSuite();
 
   /** A fresh receiver, an order on `type` (null: hosted) pointing at it, and a mobile-sized page. */
   async function begin(type: string | null): Promise<{ receiver: CallbackReceiver; orderId: string; answer: any; page: Page }> {
     const receiver = await new CallbackReceiver().start();
-    receivers.push(receiver);
+    suite.receivers.push(receiver);
     const body = channelRequest(type, { callbackUrl: `${receiver.url}/callback?src=finpay`, successUrl: `${receiver.url}/success`, failUrl: `${receiver.url}/fail` });
-    const res = await initiate(instance, body);
+    const res = await initiate(suite.instance, body);
     expect(res.status).toBe(200);
-    return { receiver, orderId: body.order.id as string, answer: res.body, page: await openPage(browser, contexts) };
+    return { receiver, orderId: body.order.id as string, answer: res.body, page: await openPage(suite.browser, suite.contexts) };
   }
 
   /** The first page at desktop width too: the sheet is centred as a card. */
   async function desktopShot(url: string, ready: string, name: string): Promise<void> {
-    const page = await openPage(browser, contexts, DESKTOP);
+    const page = await openPage(suite.browser, suite.contexts, DESKTOP);
     await page.goto(url);
     await page.getByTestId(ready).waitFor();
     await screenshot(page, name);
@@ -60,7 +44,7 @@ describe.runIf(browserSuiteRuns)('channel pages in headless Chromium', () => {
     const body = expectSignedCallback(await onlyCallback(receiver), '/callback?src=finpay');
     expect(body.order.id).toBe(orderId);
     expect(body.result.payment.status).toBe(status);
-    const check = await checkStatus(instance, orderId);
+    const check = await checkStatus(suite.instance, orderId);
     expect(check.status).toBe(200);
     expect(check.body.data.result.payment).toEqual(body.result.payment);
     return body;
@@ -95,7 +79,7 @@ describe.runIf(browserSuiteRuns)('channel pages in headless Chromium', () => {
     await page.getByTestId('merchant-page').waitFor();
     const body = await expectOutcome(receiver, orderId, 'CAPTURED');
     expect(body.card).toEqual({ mask: '400000xxxxxx1091', info: expect.objectContaining({ brand: 'VISA', country: 'INDONESIA' }) });
-    expect((await checkStatus(instance, orderId)).body.data.card).toEqual(body.card);
+    expect((await checkStatus(suite.instance, orderId)).body.data.card).toEqual(body.card);
   }, 45_000);
 
   it('card: a declined card shows why, and the way back leads to failUrl; FAILURE', async () => {

@@ -7,13 +7,12 @@
  * Offline machine: no browser download. Without /usr/bin/chromium the suite does not run locally (a
  * warning says so) and fails on CI.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../server/instance.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  browserSuiteRuns, DESKTOP, expectSignedCallback, launchBrowser, onlyCallback, openPage, screenshot, warnIfNoBrowser,
+  browserSuiteRuns, DESKTOP, expectSignedCallback, onlyCallback, openPage, screenshot, useBrowserSuite, warnIfNoBrowser,
 } from './helpers/browser.js';
-import { checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
+import { checkStatus, initiate, kredivoRequest } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';
 
 const PHONE = '+6281286288844';
@@ -23,36 +22,21 @@ const OTP = '4567';
 warnIfNoBrowser('kredivo-browser.test.ts');
 
 describe.runIf(browserSuiteRuns)('Kredivo checkout in headless Chromium', () => {
-  let browser: Browser;
-  let instance: Instance;
-  const receivers: CallbackReceiver[] = [];
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    instance = await startTestInstance();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await instance?.stop();
-    for (const receiver of receivers) await receiver.stop();
-  });
+  const suite = useBrowserSuite();
 
   const shot = (page: Page, name: string) => screenshot(page, `kredivo-${name}`);
 
   /** A fresh receiver, a Kredivo order pointing at it, and a mobile-sized page. */
   async function begin(): Promise<{ receiver: CallbackReceiver; orderId: string; redirectUrl: string; page: Page }> {
     const receiver = await new CallbackReceiver().start();
-    receivers.push(receiver);
+    suite.receivers.push(receiver);
     const request = kredivoRequest({
       callbackUrl: `${receiver.url}/callback?src=finpay`, successUrl: `${receiver.url}/success`, failUrl: `${receiver.url}/fail`,
     });
-    const res = await initiate(instance, request);
+    const res = await initiate(suite.instance, request);
     expect(res.status).toBe(200);
     expect(res.body.redirecturl).toMatch(/^http:\/\/localhost:\d+\/kredivo\/v2\/signin\?tk=/);
-    const page = await openPage(browser, contexts);
+    const page = await openPage(suite.browser, suite.contexts);
     return { receiver, orderId: request.order.id as string, redirectUrl: res.body.redirecturl as string, page };
   }
 
@@ -95,7 +79,7 @@ describe.runIf(browserSuiteRuns)('Kredivo checkout in headless Chromium', () => 
     const { receiver, orderId, redirectUrl, page } = await begin();
 
     // The sign-in page at desktop width too (the sheet is centred as a card).
-    const desktopPage = await openPage(browser, contexts, DESKTOP);
+    const desktopPage = await openPage(suite.browser, suite.contexts, DESKTOP);
     await desktopPage.goto(redirectUrl);
     await desktopPage.getByTestId('signin-form').waitFor();
     await shot(desktopPage, '0-signin-desktop');
@@ -120,7 +104,7 @@ describe.runIf(browserSuiteRuns)('Kredivo checkout in headless Chromium', () => 
     expect(body.result.payment.status).toBe('PAID');
     expect(body.result.payment.amount).toBe(200);
 
-    const check = await checkStatus(instance, orderId);
+    const check = await checkStatus(suite.instance, orderId);
     expect(check.status).toBe(200);
     expect(check.body.data.result.payment.status).toBe('PAID');
     expect(check.body.data.result.payment.amount).toBe(200);
@@ -141,7 +125,7 @@ describe.runIf(browserSuiteRuns)('Kredivo checkout in headless Chromium', () => 
     expect(body.order.id).toBe(orderId);
     expect(body.result.payment.status).toBe('FAILURE');
 
-    const check = await checkStatus(instance, orderId);
+    const check = await checkStatus(suite.instance, orderId);
     expect(check.status).toBe(200);
     expect(check.body.data.result.payment.status).toBe('FAILURE');
   }, 45_000);

@@ -1,6 +1,6 @@
 /**
  * PHP's `json_encode($value)` with default flags, byte for byte: compact, `/` escaped as `\/`,
- * every non-ASCII character as lower-case `\uXXXX` (UTF-16 units, so emoji become surrogate pairs).
+ * every non-ASCII character as lower-case `\uHHHH` (UTF-16 units, so emoji become surrogate pairs).
  * Numbers: a JS number cannot tell `1000.0` from `1000`; whole values that fit PHP's int64 are written as
  * integers (`1000`, which is also what PHP writes for the float `1000.0` without JSON_PRESERVE_ZERO_FRACTION).
  * Other numbers are written as PHP writes floats (serialize_precision = -1): the shortest round-trip digits

@@ -25,7 +25,7 @@ export function explainSignature(merchantId: string, key: string, body: Record<s
   ].map((v) => ({ ...v, matchesExpected: v.signature === expected }));
   const notes: string[] = [];
   if (/[/]|[^\x20-\x7e]/.test(JSON.stringify(fields))) {
-    notes.push('The body holds "/" or non-ASCII text: PHP json_encode writes them as \\/ and \\uXXXX, so JSON.stringify gives a different string.');
+    notes.push('The body holds "/" or non-ASCII text: PHP json_encode writes them as \\/ and \\uHHHH, so JSON.stringify gives a different string.');
   }
   if (received !== null && !signaturesMatch(received, expected)) {
     notes.push('The signature in the body is not the HMAC-SHA512 of the signed string with this merchant key: wrong key, or the body was changed.');

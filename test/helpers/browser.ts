@@ -3,8 +3,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { MERCHANT } from './instance.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Instance } from '../../server/instance.js';
+import { MERCHANT, startTestInstance } from './instance.js';
 import type { CallbackReceiver, ReceivedCallback } from './receiver.js';
 
 /**
@@ -78,4 +79,29 @@ export async function onlyCallback(receiver: CallbackReceiver): Promise<Received
   await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
   expect(receiver.received).toHaveLength(1);
   return receiver.received[0]!;
+}
+
+export interface BrowserSuite {
+  browser: Browser;
+  instance: Instance;
+  /** Receivers the suite started; stopped after it. */
+  receivers: CallbackReceiver[];
+  /** Browser contexts the suite opened; closed after it. */
+  contexts: BrowserContext[];
+}
+
+/** Chromium and a simulator for one browser suite, torn down after it (call inside the suite's describe). */
+export function useBrowserSuite(): BrowserSuite {
+  const suite = { receivers: [], contexts: [] } as unknown as BrowserSuite;
+  beforeAll(async () => {
+    suite.browser = await launchBrowser();
+    suite.instance = await startTestInstance();
+  });
+  afterAll(async () => {
+    for (const context of suite.contexts) await context.close().catch(() => undefined);
+    await suite.browser?.close();
+    await suite.instance?.stop();
+    for (const receiver of suite.receivers) await receiver.stop();
+  });
+  return suite;
 }
