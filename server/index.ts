@@ -2,6 +2,7 @@ import type { Delivery } from './callbacks/types.js';
 import { waitForDelivered } from './callbacks/wait.js';
 import { DEFAULTS, type Config, type Merchant } from './config.js';
 import { deliveryView, transactionView } from './control/views.js';
+import { advanceClockBy, MAX_ADVANCE_MS, moveClockTo } from './clock/move-clock.js';
 import { parseDuration } from './duration.js';
 import { startInstance } from './instance.js';
 import { createLogger } from './logger.js';
@@ -88,7 +89,6 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
     if (!(await ctx.transactions.apply(tx, action, `library: ${action}`))) throw new Error(`finnet-mock: cannot ${action} order ${orderId}: it is ${tx.status}`);
     return tx;
   };
-  const advanceTo = (target: number) => ctx.scheduler.advanceTo(target);
 
   return {
     url: instance.url,
@@ -100,14 +100,14 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
     cancel: act('cancel'),
     async advanceClock(by) {
       const ms = parseDuration(by);
-      if (ms === null) throw new Error(`finnet-mock: "${by}" is not a duration (e.g. 90s, 15m, 2h or milliseconds)`);
-      await advanceTo(ctx.clock.now() + ms);
+      if (ms === null || ms > MAX_ADVANCE_MS) throw new Error(`finnet-mock: "${by}" is not a duration up to 366d (e.g. 90s, 15m, 2h or milliseconds)`);
+      await advanceClockBy(ctx, ms);
     },
     clock: {
       now: () => ctx.clock.now(),
       freeze: () => ctx.clock.freeze(),
       resume: () => ctx.clock.resume(),
-      set: async (epochMs) => (epochMs >= ctx.clock.now() ? advanceTo(epochMs) : ctx.clock.set(epochMs)),
+      set: (epochMs) => moveClockTo(ctx, epochMs),
       reset: () => ctx.clock.reset(),
     },
     async waitForCallback(orderId, opts = {}) {

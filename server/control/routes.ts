@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppContext } from '../context.js';
+import { advanceClockBy, MAX_ADVANCE_MS, moveClockTo } from '../clock/move-clock.js';
 import { parseDuration } from '../duration.js';
 import { waitForDelivered } from '../callbacks/wait.js';
 import { resetInstance } from '../reset.js';
@@ -15,7 +16,6 @@ import { clockView, deliveryView, requestView, scenarioView, transactionSummary,
 const ACTIONS: readonly Action[] = ['pay', 'fail', 'expire', 'cancel'];
 const MAX_WAIT_MS = 120_000;
 // Keeps the virtual clock inside what a Date can show (and a test can mean).
-const MAX_ADVANCE_MS = 366 * 86_400_000;
 const LATEST_TIME = Date.UTC(9999, 11, 31);
 
 function text(value: unknown): string | undefined {
@@ -153,24 +153,15 @@ export function controlRouter(ctx: AppContext): Router {
       case 'freeze': ctx.clock.freeze(); break;
       case 'resume': ctx.clock.resume(); break;
       case 'reset': ctx.clock.reset(); break;
-      case 'set': {
-        const to = instant(body.to);
-        if (to >= ctx.clock.now()) await ctx.scheduler.advanceTo(to);
-        else ctx.clock.set(to);
-        break;
-      }
+      case 'set': await moveClockTo(ctx, instant(body.to)); break;
       case 'advance': {
         const by = parseDuration(body.by);
         if (by === null || by > MAX_ADVANCE_MS) throw new Problem(400, 'Bad duration', `"by" must be a duration up to 366d, such as 90s, 15m, 2h or milliseconds, got ${JSON.stringify(body.by)}`);
-        await ctx.scheduler.advanceTo(ctx.clock.now() + by);
+        await advanceClockBy(ctx, by);
         break;
       }
       case 'put': {
-        if (body.now !== undefined) {
-          const to = instant(body.now);
-          if (to >= ctx.clock.now()) await ctx.scheduler.advanceTo(to);
-          else ctx.clock.set(to);
-        }
+        if (body.now !== undefined) await moveClockTo(ctx, instant(body.now));
         if (body.frozen === true) ctx.clock.freeze();
         if (body.frozen === false) ctx.clock.resume();
         break;

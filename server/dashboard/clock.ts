@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { advanceClockBy, MAX_ADVANCE_MS } from '../clock/move-clock.js';
 import { parseDuration } from '../duration.js';
 import { resetInstance } from '../reset.js';
 import type { Flash } from './flash.js';
@@ -6,8 +7,6 @@ import { span, wib } from './format.js';
 import type { Dashboard } from './render.js';
 
 const PRESETS = ['1m', '5m', '15m', '1h', '1d'];
-// Far enough for any expiry or retry schedule; much further and dates stop being printable.
-const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
 
 /** `/clock`: the virtual clock (advance, freeze, resume, back to real time) and resetting the simulator's data. */
 export function clockPage(dash: Dashboard): Router {
@@ -27,7 +26,7 @@ export function clockPage(dash: Dashboard): Router {
       return { kind: 'error', text: `"${typeof input === 'string' ? input : ''}" is not an amount of time: write it like 90s, 15m, 2h or 1d.` };
     }
     if (by > MAX_ADVANCE_MS) return { kind: 'error', text: 'The clock moves at most 366 days at a time.' };
-    await ctx.scheduler.advanceTo(ctx.clock.now() + by);
+    await advanceClockBy(ctx, by);
     return { kind: 'ok', text: `Advanced ${span(by)} to ${wib(ctx.clock.now())}. Expiries, callback retries and scheduled outcomes due on the way have run.` };
   };
 
