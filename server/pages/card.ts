@@ -115,7 +115,7 @@ export function cardPages(ctx: AppContext): Router {
     if (!expiryValid(entered.expiry, ctx.clock.now())) return again(t.badExpiry);
     if (!new RegExp(`^\\d{${cvvLength(card)}}$`).test(field(req.body, 'cvv').trim())) return again(t.badCvv);
     tx.card = detailsOf(card);
-    await ctx.transactions.note(tx, 'card entered', `${tx.card.mask} (${card.info.brand})`);
+    ctx.transactions.record(tx, 'card entered', `${tx.card.mask} (${card.info.brand})`);
     switch (card.outcome) {
       case 'success':
         return capture(res, tx, frame, '');

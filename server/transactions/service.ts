@@ -186,10 +186,18 @@ export class TransactionService {
     store.reset(merchantId);
   }
 
-  /** Records a step in the transaction's timeline (page opened, OTP accepted, …). */
+  /** Records a step in the transaction's timeline (page opened, OTP accepted, …) and saves it. */
   async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
-    tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
+    this.record(tx, event, detail);
     await this.deps.store.commit(tx);
+  }
+
+  /**
+   * Records a step without waiting for the disk, when a transition or note of the same order follows at
+   * once and saves both: no other request can change the order in between.
+   */
+  record(tx: StoredTransaction, event: string, detail?: string): void {
+    tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
   }
 
   /** A page token no stored order uses yet. */
