@@ -7,7 +7,7 @@ import { formatJakarta } from '../clock/jakarta-time.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { CARD_TEXT } from './card-text.js';
-import { field, FINPAY_BRAND, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang, type Frame } from './page-kit.js';
+import { field, FINPAY_BRAND, type Frame, frameOf, leave, noteOpened, openOrder, render, showFailure, summaryOf, withLang } from './page-kit.js';
 import { langOf } from './texts.js';
 
 type CardFrame = Frame<typeof CARD_TEXT>;
@@ -98,7 +98,7 @@ export function cardPages(ctx: AppContext): Router {
     const opened = await open(req, res, 'signin');
     if (!opened) return;
     const { tx, token, frame } = opened;
-    if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', 'card page');
+    await noteOpened(ctx, tx, 'card page');
     render(res, 200, 'card/form', frame, formLocals(tx, token, { number: '', expiry: '', name: '' }, ''));
   });
 

@@ -120,3 +120,8 @@ export function leave<P extends TextTable>(res: Response, frame: Frame<P>, tx: S
 export function showFailure<P extends TextTable>(res: Response, frame: Frame<P>, tx: StoredTransaction, reason: string): void {
   showMessage(res, 200, frame, { heading: frame.t.failedHeading, body: reason, tx, backUrl: backUrlFor(tx) });
 }
+
+/** Notes the first time the shopper opens the order's page (later visits are not news). */
+export async function noteOpened(ctx: AppContext, tx: StoredTransaction, page: string): Promise<void> {
+  if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', page);
+}

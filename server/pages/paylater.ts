@@ -4,7 +4,7 @@ import type { Channel } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { maskPhone, normalisePhone } from './format.js';
-import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf, type Frame } from './page-kit.js';
+import { brandOf, field, type Frame, frameOf, itemsOf, noteOpened, openOrder, render, showFailure, summaryOf, urlOf } from './page-kit.js';
 import { PAYLATER_PLANS, monthlyInstalment } from './paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
 import { MAX_OTP_ATTEMPTS, refusalFor, SANDBOX_OTP, TEST_PIN } from './test-shoppers.js';
@@ -58,7 +58,7 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     const opened = await open(req, res, 'signin');
     if (!opened) return;
     const { tx, tk, frame } = opened;
-    if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', `${channel.name} sign-in page`);
+    await noteOpened(ctx, tx, `${channel.name} sign-in page`);
     render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: field(requestOf(tx).customer, 'mobilePhone'), error: '' });
   });
 

@@ -4,7 +4,7 @@ import { channelOf, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import { maskPhone, normalisePhone } from './format.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { brandOf, field, FINPAY_BRAND, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf, type Frame } from './page-kit.js';
+import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, noteOpened, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';
 import { refusalFor, TEST_PIN } from './test-shoppers.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
@@ -84,7 +84,7 @@ export function walletPages(ctx: AppContext): Router {
     const opened = await open(req, res, channel, page);
     if (!opened) return;
     const { tx, tk, frame } = opened;
-    if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', `${channel.name} page`);
+    await noteOpened(ctx, tx, `${channel.name} page`);
     const prefill = page.inputType === 'tel' ? field(requestOf(tx).customer, 'mobilePhone') : '';
     render(res, 200, 'wallet/pay', frame, locals(channel, page, tx, tk, prefill, ''));
   };
