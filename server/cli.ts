@@ -18,6 +18,7 @@ function banner(config: Config, url: string, publicUrl: string): string {
   return [
     `finnet-mock listening on ${url}`,
     `  gateway      ${publicUrl}/pg/payment/card/initiate`,
+    `  dashboard    ${publicUrl}/`,
     `  health       ${publicUrl}/_mock/health`,
     `  data file    ${config.db}`,
     '  merchants',
