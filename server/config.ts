@@ -1,6 +1,7 @@
 import { acceptedTypes, channelOf } from './channels/table.js';
 import { parseDuration } from './duration.js';
 import { SCENARIO_DIR } from './paths.js';
+import { FINAL_STATUSES, type PaymentStatus } from './transactions/types.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 export interface Merchant {
@@ -40,6 +41,8 @@ export interface Config {
   disabledChannels: DisabledChannel[];
   /** Hosts callbacks may go to (`*.example.com` for subdomains); empty = any. */
   callbackHosts: string[];
+  /** The final statuses that send a callback. */
+  callbackStatuses: PaymentStatus[];
 }
 
 export class ConfigError extends Error {}
@@ -149,6 +152,13 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return host;
     }),
   },
+  callbackStatuses: {
+    key: 'callbackStatuses', flag: '--callback-statuses', env: 'FINNET_MOCK_CALLBACK_STATUSES', help: `final statuses that send a callback (default all: ${FINAL_STATUSES.join(',')})`,
+    parse: (v) => last(v).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean).map((status) => {
+      if (!FINAL_STATUSES.includes(status as PaymentStatus)) throw new ConfigError(`callback status "${status}" must be one of ${FINAL_STATUSES.join(', ')}`);
+      return status as PaymentStatus;
+    }),
+  },
   adminToken: {
     key: 'adminToken', flag: '--admin-token', env: 'FINNET_MOCK_ADMIN_TOKEN', help: 'token that /_mock and the dashboard require',
     parse: (v) => {
@@ -175,6 +185,7 @@ export const DEFAULTS: Config = {
   scenarios: [SCENARIO_DIR],
   disabledChannels: [],
   callbackHosts: [],
+  callbackStatuses: [...FINAL_STATUSES],
 };
 
 /** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */

@@ -130,6 +130,32 @@ describe('callback delivery', () => {
     for (const id of [redirected, refused, reset, hung]) expect(deliveriesOf(instance, id)[0]!.state).toBe('pending');
   });
 
+  it('sends callbacks only for the statuses --callback-statuses names, and records the others as not sent', async () => {
+    const { receiver, instance } = await setup({ callbackStatuses: ['PAID', 'CAPTURED'] });
+    const cancelled = await finalise(instance, `${receiver.url}/cb`);
+    expect(deliveriesOf(instance, cancelled)[0]).toMatchObject({ state: 'suppressed', attempts: [], nextAttemptAt: null });
+    const body = kredivoRequest({ callbackUrl: `${receiver.url}/cb` });
+    await initiate(instance, body);
+    await request(instance.server).post(`/_mock/transactions/${body.order.id}/pay`).expect(200);
+    const [cb] = await receiver.waitFor(1);
+    expect(JSON.parse(cb!.body).order.id).toBe(body.order.id);
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a scenario can choose the statuses per merchant', async () => {
+    const { receiver, instance } = await setup();
+    await request(instance.server).post('/_mock/scenarios').send({
+      name: 'paid-only', match: { merchant: 'FINPAY770' }, effects: { callback: { statuses: ['PAID'] } },
+    }).expect(201);
+    const cancelled = await finalise(instance, `${receiver.url}/cb`);
+    expect(deliveriesOf(instance, cancelled)[0]!.state).toBe('suppressed');
+    const other = kredivoRequest({ callbackUrl: `${receiver.url}/cb` });
+    await initiate(instance, other, { id: 'SHOP2', key: 'OtherKey456' });
+    await request(instance.server).get(`/pg/payment/card/cancel/${other.order.id}`).set('Authorization', basicAuth({ id: 'SHOP2', key: 'OtherKey456' })).expect(200);
+    const [cb] = await receiver.waitFor(1);
+    expect(JSON.parse(cb!.body).result.payment.status).toBe('CANCELLED');
+  });
+
   it('a receiver that hangs does not hold up other callbacks', async () => {
     const { receiver, instance } = await setup({ callbackTimeoutMs: 3000 });
     const hanger = createServer(() => {});

@@ -38,6 +38,7 @@ describe('settings', () => {
     [['--log-level', 'loud'], /log level "loud" must be one of/],
     [['--callback-retries', '5x'], /callback retry "5x" must be a duration/],
     [['--bogus'], /unknown option --bogus/],
+    [['--callback-statuses', 'PAID,DONE'], /callback status "DONE" must be one of PAID, CAPTURED/],
     [['--port'], /option --port needs a value/],
   ])('refuses %j with one clear line', (argv, message) => {
     expect(() => loadConfig(argv, {})).toThrow(ConfigError);

@@ -41,6 +41,8 @@ export class CallbackDispatcher extends EventEmitter {
     const key = this.deps.merchantKey(tx.merchantId);
     if (typeof url !== 'string' || key === undefined) return null;
     const behaviour = tx.callbackBehaviour ?? {};
+    // Not sent is still recorded (as suppressed), so the dashboard can say why nothing arrived.
+    const wanted = !behaviour.never && (behaviour.statuses ?? this.deps.config.callbackStatuses).includes(tx.status);
     const fields = callbackFields(tx);
     const signed = signFields(fields, behaviour.badSignature ? `${key}-wrong` : key);
     // An unescaped body keeps the PHP-encoding signature: it tests verifiers that re-encode (or not).
@@ -61,9 +63,9 @@ export class CallbackDispatcher extends EventEmitter {
       },
       body,
       signature: signed.signature,
-      state: behaviour.never ? 'suppressed' : 'pending',
+      state: wanted ? 'pending' : 'suppressed',
       attempts: [],
-      nextAttemptAt: behaviour.never ? null : now + (behaviour.delayMs ?? 0),
+      nextAttemptAt: wanted ? now + (behaviour.delayMs ?? 0) : null,
       createdAt: now,
       ...(tx.callbackBehaviour ? { behaviour: tx.callbackBehaviour } : {}),
       ...(tx.scenario ? { scenario: tx.scenario } : {}),

@@ -17,6 +17,8 @@ export interface CallbackBehaviour {
   badSignature?: boolean;
   unescapedBody?: boolean;
   never?: boolean;
+  /** Send callbacks only for these statuses (instead of `--callback-statuses`). */
+  statuses?: string[];
 }
 
 export interface InitiateOverride {

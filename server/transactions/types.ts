@@ -14,6 +14,9 @@ export type PaymentStatus =
   | 'REFUNDED'
   | 'PARTIALLY_REFUNDED';
 
+/** Every status an order can end a transition in, each of which may send a callback. */
+export const FINAL_STATUSES: readonly PaymentStatus[] = ['PAID', 'CAPTURED', 'FAILURE', 'CANCELLED', 'EXPIRED', 'REFUNDED', 'PARTIALLY_REFUNDED'];
+
 export interface TimelineEvent {
   /** Virtual time, epoch ms. */
   at: number;
