@@ -187,6 +187,15 @@ describe('scenario files', () => {
     expect(() => loadScenarioFolders([dir])).toThrow(/scenario file .*bad\.json: \/scenarios\/0\/effects\/callback\/failFirst: must be >= 1/);
   });
 
+  it('reads YAML files too, and names a YAML mistake with its file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scenarios-'));
+    writeFileSync(join(dir, 'a.yaml'), 'scenarios:\n  - name: from-yaml\n    match: { amount: 77 }\n    effects:\n      outcome: { action: pay, after: 5s }\n');
+    const [loaded] = loadScenarioFolders([dir]);
+    expect(loaded).toMatchObject({ name: 'from-yaml', match: { amount: 77 }, effects: { outcome: { action: 'pay', afterMs: 5000 } } });
+    writeFileSync(join(dir, 'b.yml'), 'name: broken\neffects: [unclosed\n');
+    expect(() => loadScenarioFolders([dir])).toThrow(/scenario file .*b\.yml: /);
+  });
+
   it('names a file that is not JSON, a duplicate name and a missing folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenarios-'));
     writeFileSync(join(dir, 'a.json'), '{ nope');

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import _Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
+import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { loadSchemaFile } from '../validation/schema-files.js';
 import type { Scenario } from './types.js';
@@ -10,6 +11,9 @@ const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
 export class ScenarioError extends Error {}
+
+// Scenario files are JSON or YAML (the same structure).
+const SCENARIO_FILE = /\.(json|ya?ml)$/;
 
 interface RawScenario {
   name: string;
@@ -71,14 +75,14 @@ export function parseScenarios(data: unknown, source: string): Scenario[] {
   return list.map((raw) => toScenario(raw, source));
 }
 
-/** Every `*.json` file in the folders, in name order; a bad file is one ScenarioError naming file and path. */
+/** Every `*.json`, `*.yaml` and `*.yml` file in the folders, in name order; a bad file is one ScenarioError naming file and path. */
 export function loadScenarioFolders(folders: string[]): Scenario[] {
   const scenarios: Scenario[] = [];
   for (const folder of folders) {
     let files: string[];
     try {
       if (!statSync(folder).isDirectory()) throw new Error('not a folder');
-      files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+      files = readdirSync(folder).filter((f) => SCENARIO_FILE.test(f)).sort();
     } catch (err) {
       throw new ScenarioError(`--scenarios / FINNET_MOCK_SCENARIOS: cannot read scenario folder ${folder} (${(err as Error).message})`);
     }
@@ -87,7 +91,8 @@ export function loadScenarioFolders(folders: string[]): Scenario[] {
       const shown = relative(process.cwd(), path) || path;
       let data: unknown;
       try {
-        data = JSON.parse(readFileSync(path, 'utf8'));
+        const text = readFileSync(path, 'utf8');
+        data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
       } catch (err) {
         throw new ScenarioError(`scenario file ${shown}: ${(err as Error).message}`);
       }
