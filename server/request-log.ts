@@ -16,7 +16,7 @@ export interface LoggedRequest {
   rule: string | null;
   scenario: string | null;
   durationMs: number;
-  /** The JSON body as received (first 4 KB). */
+  /** The body as received (first 4 KB), also when it was not valid JSON. */
   body: string | null;
 }
 
@@ -37,7 +37,6 @@ export class RequestLog {
 
   /** Records a gateway exchange once its answer is sent (or its connection dropped). */
   record(ex: Exchange, at: number): void {
-    const body = ex.body === undefined ? null : JSON.stringify(ex.body);
     this.add({
       at, method: ex.req.method ?? '', path: ex.req.url ?? '', merchantId: ex.merchant?.id ?? null,
       orderId: ex.orderId ?? orderIdIn(ex.body),
@@ -47,7 +46,7 @@ export class RequestLog {
       field: ex.error?.detail?.field ?? null, rule: ex.error?.detail?.rule ?? null,
       scenario: ex.scenario ?? null,
       durationMs: Math.round((performance.now() - ex.startedAt) * 100) / 100,
-      body: body === null ? null : body.slice(0, BODY_EXCERPT),
+      body: ex.bodyText === undefined ? null : ex.bodyText.slice(0, BODY_EXCERPT),
     });
   }
 

@@ -138,6 +138,13 @@ describe('request log, signature explainer, OpenAPI', () => {
     expect(JSON.parse(entry.body).customer.mobilePhone).toBe('0812');
   });
 
+  it('keeps the body of a request that was not valid JSON, as received', async () => {
+    await request(sim.instance.server).post('/pg/payment/card/initiate').set({ Authorization: basicAuth(), 'Content-Type': 'application/json' })
+      .send('{"order": {"id": "CUT-1"').expect(400);
+    const [entry] = (await api().get('/_mock/requests?rejected=true')).body.items;
+    expect(entry).toMatchObject({ responseCode: '4000000', responseMessage: 'Bad Request. Body is not valid JSON', body: '{"order": {"id": "CUT-1"' });
+  });
+
   it('explains a signature: the exact string signed, the expected value and the usual mistakes', async () => {
     const id = await newOrder();
     await api().post(`/_mock/transactions/${id}/pay`).expect(200);

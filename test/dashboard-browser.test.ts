@@ -15,7 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance } from '../server/instance.js';
 import { resetInstance } from '../server/reset.js';
-import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, startTestInstance } from './helpers/instance.js';
+import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, placeOrder, startTestInstance } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -75,13 +75,7 @@ describe.runIf(hasBrowser || onCi)('dashboard in headless Chromium', () => {
   }
 
   /** A Kredivo order whose callbacks go to the receiver. */
-  async function order(mutate: (body: Record<string, any>) => void = () => {}, merchant = MERCHANT): Promise<string> {
-    const body = kredivoRequest({ callbackUrl: `${receiver.url}/callback` });
-    mutate(body);
-    const res = await initiate(instance, body, merchant);
-    expect(res.status).toBe(200);
-    return body.order.id as string;
-  }
+  const order = (mutate?: (body: Record<string, any>) => void, merchant = MERCHANT) => placeOrder(instance, `${receiver.url}/callback`, mutate, merchant);
 
   const paymentStatus = async (id: string, merchant = MERCHANT) => (await checkStatus(instance, id, merchant)).body.data.result.payment.status as string;
   const rows = (page: Page) => page.getByTestId('tx-row').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-id')));

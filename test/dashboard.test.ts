@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Instance } from '../server/instance.js';
 import { resetInstance } from '../server/reset.js';
 import type { PaymentStatus, StoredTransaction } from '../server/transactions/types.js';
-import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, startTestInstance } from './helpers/instance.js';
+import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, placeOrder, startTestInstance } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';
 
 /** Text as a reader sees it: ejs writes quotes and brackets as entities. */
@@ -43,13 +43,7 @@ describe('dashboard without JavaScript', () => {
     return { location, html: next.text, flash: flashOf(next.text) };
   }
 
-  async function order(mutate: (body: Record<string, any>) => void = () => {}, merchant = MERCHANT): Promise<string> {
-    const body = kredivoRequest({ callbackUrl: `${receiver.url}/callback` });
-    mutate(body);
-    const res = await initiate(instance, body, merchant);
-    expect(res.status).toBe(200);
-    return body.order.id as string;
-  }
+  const order = (mutate?: (body: Record<string, any>) => void, merchant = MERCHANT) => placeOrder(instance, `${receiver.url}/callback`, mutate, merchant);
 
   beforeAll(async () => {
     instance = await startTestInstance();

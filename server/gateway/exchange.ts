@@ -12,6 +12,8 @@ export interface Exchange {
   params: Record<string, string>;
   merchant?: Merchant;
   body?: Record<string, unknown>;
+  /** The body as received, for the request log. */
+  bodyText?: string;
   orderId?: string;
   scenario?: string;
   error?: GatewayError;

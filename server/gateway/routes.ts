@@ -181,7 +181,7 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
       return fail(ex, GatewayError.of('methodNotAllowed', `Use ${allowed}`), { Allow: allowed });
     }
     ex.merchant = authenticate(ex.req.headers.authorization, ctx.merchants);
-    if (method.body) ex.body = await readJsonObject(ex.req);
+    if (method.body) ({ body: ex.body, text: ex.bodyText } = await readJsonObject(ex.req));
     else ex.req.resume();
     await method.handler(ex);
   };
@@ -195,7 +195,10 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
     serve(ex).catch((err: unknown) => {
       if (res.headersSent || res.destroyed) return;
       if (err instanceof GatewayError) return fail(ex, err);
-      if (err instanceof BodyError) return fail(ex, GatewayError.of('badRequest', err.message));
+      if (err instanceof BodyError) {
+        ex.bodyText = err.text;
+        return fail(ex, GatewayError.of('badRequest', err.message));
+      }
       ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);
       fail(ex, GatewayError.of('generalError'));
     });

@@ -6,8 +6,19 @@ export const MAX_JSON_DEPTH = 64;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Why a body could not be read; the text goes after `Bad Request. `. */
-export class BodyError extends Error {}
+/** Why a body could not be read; the message goes after `Bad Request. `. */
+export class BodyError extends Error {
+  /** The body as received, when it was read whole (for the request log). */
+  constructor(message: string, readonly text?: string) {
+    super(message);
+  }
+}
+
+/** A JSON object body and the text it was parsed from. */
+export interface JsonBody {
+  body: Record<string, unknown>;
+  text: string;
+}
 
 function isJsonType(header: string | undefined): boolean {
   if (!header) return false;
@@ -39,7 +50,7 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
  * Reads a JSON object body: Content-Type must be JSON, at most 1 MB (checked before and while reading),
  * UTF-8, well-formed, not absurdly deep, and an object. Every failure is a BodyError with a plain reason.
  */
-export function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+export function readJsonObject(req: IncomingMessage): Promise<JsonBody> {
   return new Promise((resolve, reject) => {
     const fail = (reason: string) => {
       req.removeAllListeners('data');
@@ -68,15 +79,15 @@ export function readJsonObject(req: IncomingMessage): Promise<Record<string, unk
       } catch {
         return reject(new BodyError('Body is not valid UTF-8'));
       }
-      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return reject(new BodyError(`Body is nested deeper than ${MAX_JSON_DEPTH} levels`));
+      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return reject(new BodyError(`Body is nested deeper than ${MAX_JSON_DEPTH} levels`, text));
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        return reject(new BodyError('Body is not valid JSON'));
+        return reject(new BodyError('Body is not valid JSON', text));
       }
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) return reject(new BodyError('Body must be a JSON object'));
-      resolve(body as Record<string, unknown>);
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return reject(new BodyError('Body must be a JSON object', text));
+      resolve({ body: body as Record<string, unknown>, text });
     });
   });
 }

@@ -1,7 +1,13 @@
 import type { MatchInput, Scenario, ScenarioMatch } from './types.js';
 
+// Scenario patterns are few and fixed: each is compiled once, not on every initiate.
+const compiled = new Map<string, RegExp>();
+
 function test(pattern: string | undefined, value: string): boolean {
-  return pattern === undefined || new RegExp(pattern).test(value);
+  if (pattern === undefined) return true;
+  let regex = compiled.get(pattern);
+  if (!regex) compiled.set(pattern, (regex = new RegExp(pattern)));
+  return regex.test(value);
 }
 
 function hasCriteria(match: ScenarioMatch): boolean {

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { DEFAULTS, type Config } from '../../server/config.js';
 import { startInstance, type Instance } from '../../server/instance.js';
 import { createLogger } from '../../server/logger.js';
@@ -58,4 +59,13 @@ export async function initiate(instance: Instance, body: unknown, merchant = MER
 export async function checkStatus(instance: Instance, id: string, merchant = MERCHANT): Promise<{ status: number; body: any }> {
   const res = await fetch(`${instance.url}/pg/payment/card/check/${encodeURIComponent(id)}`, { headers: { Authorization: basicAuth(merchant) } });
   return { status: res.status, body: await res.json() };
+}
+
+/** Initiates a Kredivo order whose callbacks go to `callbackUrl`; fails the test unless it is accepted. */
+export async function placeOrder(instance: Instance, callbackUrl: string, mutate: (body: Record<string, any>) => void = () => {}, merchant = MERCHANT): Promise<string> {
+  const body = kredivoRequest({ callbackUrl });
+  mutate(body);
+  const res = await initiate(instance, body, merchant);
+  expect(res.status).toBe(200);
+  return body.order.id as string;
 }
