@@ -21,6 +21,20 @@ export interface LoggedRequest {
 }
 
 const BODY_EXCERPT = 4096;
+/** Every other text in an entry (path, order id, message, field) is kept to this many characters. */
+const TEXT_EXCERPT = 512;
+
+/**
+ * The first `max` characters as a string of their own: a plain `slice` is a view that keeps the whole
+ * request (a 1 MB body, or a 1 MB order id from JSON.parse) alive for as long as the entry lives.
+ */
+export function excerpt(text: string, max: number): string {
+  return Buffer.from(text.slice(0, max), 'utf16le').toString('utf16le');
+}
+
+function short(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : excerpt(text, TEXT_EXCERPT);
+}
 
 /** `order.id` of a JSON body, so that rejected initiates are found by their order too. */
 function orderIdIn(body: unknown): string | null {
@@ -35,18 +49,18 @@ export class RequestLog {
 
   constructor(private readonly capacity = 1000) {}
 
-  /** Records a gateway exchange once its answer is sent (or its connection dropped). */
+  /** Records a gateway exchange once its answer is sent (or its connection dropped); copies only short texts out of it. */
   record(ex: Exchange, at: number): void {
     this.add({
-      at, method: ex.req.method ?? '', path: ex.req.url ?? '', merchantId: ex.merchant?.id ?? null,
-      orderId: ex.orderId ?? orderIdIn(ex.body),
+      at, method: short(ex.req.method) ?? '', path: short(ex.req.url) ?? '', merchantId: ex.merchant?.id ?? null,
+      orderId: short(ex.orderId ?? orderIdIn(ex.body)),
       status: ex.res.writableFinished ? ex.res.statusCode : 0,
-      responseCode: ex.answer?.responseCode ?? null,
-      responseMessage: ex.answer?.responseMessage ?? null,
-      field: ex.error?.detail?.field ?? null, rule: ex.error?.detail?.rule ?? null,
-      scenario: ex.scenario ?? null,
+      responseCode: short(ex.answer?.responseCode),
+      responseMessage: short(ex.answer?.responseMessage),
+      field: short(ex.error?.detail?.field), rule: short(ex.error?.detail?.rule),
+      scenario: short(ex.scenario),
       durationMs: Math.round((performance.now() - ex.startedAt) * 100) / 100,
-      body: ex.bodyText === undefined ? null : ex.bodyText.slice(0, BODY_EXCERPT),
+      body: ex.bodyText === undefined ? null : excerpt(ex.bodyText, BODY_EXCERPT),
     });
   }
 
