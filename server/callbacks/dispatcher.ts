@@ -12,6 +12,7 @@ import { sendCallback } from './sender.js';
 import { signFields } from './signature.js';
 import type { Delivery, DeliveryAttempt } from './types.js';
 import { requestOf } from '../transactions/request-of.js';
+import { appendTimeline } from '../transactions/timeline.js';
 
 export interface DispatcherDeps {
   store: Store;
@@ -136,7 +137,7 @@ export class CallbackDispatcher extends EventEmitter {
       }
     }
     const tx = store.getTransaction(delivery.merchantId, delivery.orderId);
-    tx?.timeline.push({
+    if (tx) appendTimeline(tx.timeline, {
       at,
       event: `callback attempt ${attempt.n}`,
       detail: attempt.delivered ? `delivered (HTTP ${attempt.statusCode})` : `${attempt.error}${delivery.state === 'gave-up' ? '; gave up' : ''}`,

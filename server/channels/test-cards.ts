@@ -23,7 +23,6 @@ export interface TestCard {
 }
 
 export const THREE_DS_OTP = '1234';
-export const MAX_3DS_ATTEMPTS = 3;
 
 export const TEST_CARDS: readonly TestCard[] = [
   // The docs' own sample card (512345xxxxxx0008, MASTERCARD, Ecuador): the well-known MPGS test card.

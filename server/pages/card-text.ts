@@ -32,6 +32,7 @@ export const CARD_TEXT = {
     otpHint: 'OTP sandbox: 1234',
     wrongOtp: 'Kode OTP salah. Sisa percobaan:',
     authFailed: 'Verifikasi 3-D Secure gagal. Transaksi dibatalkan demi keamanan.',
+    tooManyCvv: 'Terlalu banyak CVV yang salah. Transaksi dibatalkan demi keamanan.',
   },
   en: {
     heading: 'Pay by card',
@@ -63,5 +64,6 @@ export const CARD_TEXT = {
     otpHint: 'Sandbox OTP: 1234',
     wrongOtp: 'Wrong OTP. Attempts left:',
     authFailed: '3-D Secure verification failed. The transaction was stopped for your security.',
+    tooManyCvv: 'Too many wrong CVVs. The transaction was stopped for your security.',
   },
 } as const satisfies TextTable;

@@ -2,15 +2,17 @@ import express, { type Request, type Response, type Router } from 'express';
 import { FAMILIES } from '../channels/families.js';
 import { PAGE_PATHS } from '../channels/page-paths.js';
 import { channelOf } from '../channels/table.js';
-import { cardFor, cvvLength, detailsOf, MAX_3DS_ATTEMPTS, TEST_CARDS, THREE_DS_OTP, type CardOutcome, type TestCard } from '../channels/test-cards.js';
+import { cardFor, cvvLength, detailsOf, TEST_CARDS, THREE_DS_OTP, type CardOutcome, type TestCard } from '../channels/test-cards.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
+import { ATTEMPT_LIMITS, failedAttempt } from './attempts.js';
 import { CARD_TEXT } from './card-text.js';
 import { field, FINPAY_BRAND, type Frame, frameOf, leave, noteOpened, openOrder, render, showFailure, summaryOf, withLang } from './page-kit.js';
 import { langOf } from './texts.js';
 
 type CardFrame = Frame<typeof CARD_TEXT>;
+const LIMITS = ATTEMPT_LIMITS.card;
 
 // What the test-card table on the page calls each outcome.
 const OUTCOME_LABELS: Record<CardOutcome, keyof (typeof CARD_TEXT)['id']> = {
@@ -113,7 +115,12 @@ export function cardPages(ctx: AppContext): Router {
     const card: TestCard | undefined = cardFor(entered.number);
     if (!card) return again(t.badNumber);
     if (!expiryValid(entered.expiry, ctx.clock.now())) return again(t.badExpiry);
-    if (!new RegExp(`^\\d{${cvvLength(card)}}$`).test(field(req.body, 'cvv').trim())) return again(t.badCvv);
+    if (!new RegExp(`^\\d{${cvvLength(card)}}$`).test(field(req.body, 'cvv').trim())) {
+      const left = failedAttempt(tx.checkout, 'signin', LIMITS.signin);
+      if (left === 0) return decline(res, tx, frame, t.tooManyCvv, `${LIMITS.signin} wrong CVVs`);
+      await ctx.transactions.note(tx, 'card refused', `wrong CVV, attempt ${tx.checkout.pinFailures} of ${LIMITS.signin}`);
+      return again(`${t.badCvv} ${t.attemptsLeft} ${left}`);
+    }
     tx.card = detailsOf(card);
     ctx.transactions.record(tx, 'card entered', `${tx.card.mask} (${card.info.brand})`);
     switch (card.outcome) {
@@ -144,10 +151,10 @@ export function cardPages(ctx: AppContext): Router {
     const { t } = frame;
     if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
     if (field(req.body, 'otp').trim() !== THREE_DS_OTP) {
-      tx.checkout.otpFailures++;
-      if (tx.checkout.otpFailures >= MAX_3DS_ATTEMPTS) return decline(res, tx, frame, t.authFailed, `${MAX_3DS_ATTEMPTS} wrong 3-D Secure OTPs`);
-      await ctx.transactions.note(tx, '3-D Secure OTP refused', `attempt ${tx.checkout.otpFailures} of ${MAX_3DS_ATTEMPTS}`);
-      return render(res, 422, 'card/challenge', frame, challengeLocals(tx, token, `${t.wrongOtp} ${MAX_3DS_ATTEMPTS - tx.checkout.otpFailures}`));
+      const left = failedAttempt(tx.checkout, 'otp', LIMITS.otp);
+      if (left === 0) return decline(res, tx, frame, t.authFailed, `${LIMITS.otp} wrong 3-D Secure OTPs`);
+      await ctx.transactions.note(tx, '3-D Secure OTP refused', `attempt ${tx.checkout.otpFailures} of ${LIMITS.otp}`);
+      return render(res, 422, 'card/challenge', frame, challengeLocals(tx, token, `${t.wrongOtp} ${left}`));
     }
     await ctx.transactions.note(tx, '3-D Secure passed');
     return capture(res, tx, frame, ' after 3-D Secure');

@@ -121,7 +121,9 @@ export function showFailure<P extends TextTable>(res: Response, frame: Frame<P>,
   showMessage(res, 200, frame, { heading: frame.t.failedHeading, body: reason, tx, backUrl: backUrlFor(tx) });
 }
 
-/** Notes the first time the shopper opens the order's page (later visits are not news). */
+/** Notes the first time the shopper opens the order's page; later visits and refreshes are not news and write nothing. */
 export async function noteOpened(ctx: AppContext, tx: StoredTransaction, page: string): Promise<void> {
-  if (!tx.timeline.some((e) => e.event === 'checkout opened')) await ctx.transactions.note(tx, 'checkout opened', page);
+  if (tx.checkout.opened) return;
+  tx.checkout.opened = true;
+  await ctx.transactions.note(tx, 'checkout opened', page);
 }

@@ -26,6 +26,7 @@ export const PAYLATER_TEXT = {
     insufficientFunds: 'Limit {brand} Anda tidak mencukupi untuk transaksi ini.',
     accountBlocked: 'Akun {brand} Anda diblokir. Hubungi layanan pelanggan {brand}.',
     tooManyOtp: 'Terlalu banyak kode OTP yang salah. Transaksi dibatalkan demi keamanan.',
+    tooManyPin: 'Terlalu banyak PIN yang salah. Transaksi dibatalkan demi keamanan.',
   },
   en: {
     signinHeading: 'Sign in to {brand}',
@@ -51,5 +52,6 @@ export const PAYLATER_TEXT = {
     insufficientFunds: 'Your {brand} limit is not enough for this purchase.',
     accountBlocked: 'Your {brand} account is blocked. Please contact {brand} customer service.',
     tooManyOtp: 'Too many wrong OTP codes. The transaction was stopped for your security.',
+    tooManyPin: 'Too many wrong PINs. The transaction was stopped for your security.',
   },
 } as const satisfies TextTable;

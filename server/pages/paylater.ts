@@ -7,11 +7,13 @@ import { maskPhone, normalisePhone } from './format.js';
 import { brandOf, field, type Frame, frameOf, itemsOf, noteOpened, openOrder, render, showFailure, summaryOf, urlOf } from './page-kit.js';
 import { PAYLATER_PLANS, monthlyInstalment } from './paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
-import { MAX_OTP_ATTEMPTS, refusalFor, SANDBOX_OTP, TEST_PIN } from './test-shoppers.js';
+import { refusalFor, SANDBOX_OTP, TEST_PIN } from './test-shoppers.js';
+import { ATTEMPT_LIMITS, failedAttempt } from './attempts.js';
 import { langOf, type Lang } from './texts.js';
 import { requestOf } from '../transactions/request-of.js';
 
 type Step = Exclude<StoredTransaction['checkout']['step'], 'done'>;
+const LIMITS = ATTEMPT_LIMITS.paylater;
 const STEP_PATHS: Record<Step, string> = { signin: 'signin', otp: 'otp', plan: 'checkout' };
 
 /**
@@ -72,9 +74,10 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     const again = (error: string) => render(res, 422, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone, error });
     if (!/^\+62\d{7,16}$/.test(phone)) return again(t.badPhone);
     if (pin !== TEST_PIN) {
-      tx.checkout.pinFailures++;
-      await ctx.transactions.note(tx, 'sign-in refused', 'wrong PIN');
-      return again(t.wrongPin);
+      const left = failedAttempt(tx.checkout, 'signin', LIMITS.signin);
+      if (left === 0) return refuse(res, tx, frame, t.tooManyPin, `${LIMITS.signin} wrong PINs`);
+      await ctx.transactions.note(tx, 'sign-in refused', `wrong PIN, attempt ${tx.checkout.pinFailures} of ${LIMITS.signin}`);
+      return again(`${t.wrongPin} ${t.attemptsLeft} ${left}`);
     }
     tx.checkout.phone = phone;
     const refusal = refusalFor(phone);
@@ -97,12 +100,11 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     const { tx, tk, lang, frame } = opened;
     const { t } = frame;
     if (field(req.body, 'otp').trim() !== SANDBOX_OTP) {
-      tx.checkout.otpFailures++;
-      if (tx.checkout.otpFailures >= MAX_OTP_ATTEMPTS) return refuse(res, tx, frame, t.tooManyOtp, `${MAX_OTP_ATTEMPTS} wrong OTPs`);
-      await ctx.transactions.note(tx, 'OTP refused', `attempt ${tx.checkout.otpFailures} of ${MAX_OTP_ATTEMPTS}`);
+      const left = failedAttempt(tx.checkout, 'otp', LIMITS.otp);
+      if (left === 0) return refuse(res, tx, frame, t.tooManyOtp, `${LIMITS.otp} wrong OTPs`);
+      await ctx.transactions.note(tx, 'OTP refused', `attempt ${tx.checkout.otpFailures} of ${LIMITS.otp}`);
       return render(res, 422, 'paylater/otp', frame, {
-        ...orderLocals(tx, tk), maskedPhone: maskPhone(tx.checkout.phone ?? ''),
-        error: `${t.wrongOtp} ${MAX_OTP_ATTEMPTS - tx.checkout.otpFailures}`,
+        ...orderLocals(tx, tk), maskedPhone: maskPhone(tx.checkout.phone ?? ''), error: `${t.wrongOtp} ${left}`,
       });
     }
     tx.checkout.step = 'plan';

@@ -1,7 +1,6 @@
 /** The test accounts of the paylater and e-wallet pages: the magic values listed in the README. */
 export const TEST_PIN = '123456';
 export const SANDBOX_OTP = '4567';
-export const MAX_OTP_ATTEMPTS = 3;
 
 export type ShopperRefusal = 'insufficientFunds' | 'accountBlocked';
 

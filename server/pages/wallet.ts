@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { maskPhone, normalisePhone } from './format.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, noteOpened, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';
+import { ATTEMPT_LIMITS, failedAttempt } from './attempts.js';
 import { refusalFor, TEST_PIN } from './test-shoppers.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
@@ -107,9 +108,15 @@ export function walletPages(ctx: AppContext): Router {
     const again = (error: string) => render(res, 422, 'wallet/pay', frame, locals(channel, page, tx, tk, typed, error));
     if (!account) return again(t.badAccount);
     if (field(req.body, 'secret') !== TEST_PIN) {
-      tx.checkout.pinFailures++;
-      await ctx.transactions.note(tx, 'sign-in refused', `wrong ${page.inputType === 'tel' ? 'PIN' : 'password'}`);
-      return again(t.wrongSecret);
+      const limit = ATTEMPT_LIMITS.wallet.signin;
+      const secret = page.inputType === 'tel' ? 'PIN' : 'password';
+      const left = failedAttempt(tx.checkout, 'signin', limit);
+      if (left === 0) {
+        await ctx.transactions.apply(tx, 'fail', `${limit} wrong ${secret}s on the ${channel.name} page`);
+        return showFailure(res, frame, tx, t.tooManySecrets);
+      }
+      await ctx.transactions.note(tx, 'sign-in refused', `wrong ${secret}, attempt ${tx.checkout.pinFailures} of ${limit}`);
+      return again(`${t.wrongSecret} ${t.attemptsLeft} ${left}`);
     }
     const refusal = refusalFor(account);
     if (refusal) {

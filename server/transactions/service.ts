@@ -11,6 +11,8 @@ import type { ValueGenerator } from '../values/generator.js';
 import { canApply, paidAmount, TRANSITIONS, type Action } from './lifecycle.js';
 import { settlesAt } from './settlement.js';
 import { ExpiryQueue } from './expiry-queue.js';
+import { RequestCache } from './request-of.js';
+import { appendTimeline } from './timeline.js';
 import type { CheckoutProgress, StoredTransaction } from './types.js';
 
 export interface TransactionDeps {
@@ -40,6 +42,8 @@ function freshCheckout(): CheckoutProgress {
 /** Creates transactions and moves them through their lifecycle; every change is stored before its callback leaves. */
 export class TransactionService {
   private readonly expiries: ExpiryQueue;
+  /** This instance's parsed initiate bodies (see `requestOf`). */
+  readonly requests = new RequestCache();
 
   constructor(private readonly deps: TransactionDeps) {
     this.expiries = new ExpiryQueue(deps.scheduler, async (tx) => {
@@ -50,6 +54,7 @@ export class TransactionService {
   /** Schedules the expiry of every pending transaction in the data file, and runs what is overdue. */
   restore(): void {
     for (const tx of this.deps.store.transactions()) {
+      this.requests.adopt(tx);
       if (tx.status !== 'REQUEST_INITIATED') continue;
       this.scheduleExpiry(tx);
       this.scheduleOutcome(tx);
@@ -105,6 +110,7 @@ export class TransactionService {
     }
     if (channel.codePrefix) tx.paymentCode = generator.code(channel.codePrefix, 16);
     store.addTransaction(tx);
+    this.requests.adopt(tx);
     await store.commit(tx);
     this.scheduleExpiry(tx);
     this.scheduleOutcome(tx);
@@ -133,7 +139,7 @@ export class TransactionService {
     }
     tx.status = transition.to(tx);
     tx.closedAt ??= now;
-    tx.timeline.push({ at: now, event: transition.event, detail: cause });
+    appendTimeline(tx.timeline, { at: now, event: transition.event, detail: cause });
     scheduler.cancel(outcomeJob(tx));
     const delivery = dispatcher.prepare(tx);
     await store.commit(tx);
@@ -166,7 +172,9 @@ export class TransactionService {
   async choose(tx: StoredTransaction, channel: Channel): Promise<void> {
     if (tx.channel === channel.type) return;
     tx.channel = channel.type;
-    tx.checkout = freshCheckout();
+    // Failed attempts carry over, so switching channels cannot reset the caps; the new page is still news.
+    const { otpFailures, pinFailures } = tx.checkout;
+    tx.checkout = { ...freshCheckout(), otpFailures, pinFailures };
     delete tx.card;
     if (channel.codePrefix) tx.paymentCode = this.deps.generator.code(channel.codePrefix, 16);
     else delete tx.paymentCode;
@@ -184,9 +192,10 @@ export class TransactionService {
       for (const d of store.deliveries()) if (d.merchantId === merchantId) this.deps.dispatcher.cancel(d);
     }
     store.reset(merchantId);
+    this.requests.clear(merchantId);
   }
 
-  /** Records a step in the transaction's timeline (page opened, OTP accepted, …) and saves it. */
+  /** Records a step in the transaction's timeline (page opened, OTP accepted, …) and saves it; the timeline stays bounded. */
   async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
     this.record(tx, event, detail);
     await this.deps.store.commit(tx);
@@ -197,7 +206,7 @@ export class TransactionService {
    * once and saves both: no other request can change the order in between.
    */
   record(tx: StoredTransaction, event: string, detail?: string): void {
-    tx.timeline.push({ at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
+    appendTimeline(tx.timeline, { at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
   }
 
   /** A page token no stored order uses yet. */

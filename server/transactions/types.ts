@@ -22,15 +22,20 @@ export interface TimelineEvent {
   at: number;
   event: string;
   detail?: string;
+  /** How many times in a row it happened, when more than once (repeats are folded into one entry). */
+  times?: number;
 }
 
 /** The shopper's progress through a checkout page: `signin` is the first step (sign-in, card form), `otp` a code check (OTP, 3-D Secure). */
 export interface CheckoutProgress {
   step: 'signin' | 'otp' | 'plan' | 'done';
   phone?: string;
+  /** Failed attempts of the order's checkout so far, kept when the shopper switches channels: the caps hold per order. */
   otpFailures: number;
   pinFailures: number;
   plan?: string;
+  /** Set once a checkout page was shown, so later views and refreshes write nothing. */
+  opened?: boolean;
 }
 
 /** One initiate and everything that happened to it since; what the data file stores per order. */
