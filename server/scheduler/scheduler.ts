@@ -11,11 +11,16 @@ interface Entry {
 
 // setTimeout cannot wait longer than 2^31-1 ms; longer waits are re-armed when they fire.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// Jobs running at once; more wait for a free slot, so a burst of due callbacks cannot open sockets without bound.
+export const MAX_RUNNING_JOBS = 32;
+// How long the clock waits for a job just started before moving on: a quick one (a callback answered at once)
+// may schedule its retry within the same advance; a slow one (a hanging receiver) goes on without holding anyone up.
+export const FOLLOW_UP_WAIT_MS = 250;
 
 /**
  * The one owner of time-driven work (expiries, callback attempts, scheduled outcomes).
- * Jobs are keyed, so scheduling a key again replaces it; they run one at a time, in due order,
- * when the virtual clock reaches them, whether it runs by itself or is advanced.
+ * Jobs are keyed, so scheduling a key again replaces it; they start in due order when the virtual clock
+ * reaches them, whether it runs by itself or is advanced, and run concurrently (at most MAX_RUNNING_JOBS).
  */
 export class Scheduler {
   private readonly heap = new MinHeap<Entry>((a, b) => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq));
@@ -23,7 +28,8 @@ export class Scheduler {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Running jobs, with the real time (ms) each started. */
+  private readonly inFlight = new Map<Promise<void>, number>();
   private stopped = false;
 
   constructor(private readonly clock: VirtualClock, private readonly logger: Logger) {
@@ -57,22 +63,33 @@ export class Scheduler {
   runDue(): Promise<void> {
     return this.exclusive(async () => {
       for (let next = this.nextLive(); next && next.dueAt <= this.clock.now(); next = this.nextLive()) {
-        const running = this.runEntry(next).finally(() => this.inFlight.delete(running));
-        this.inFlight.add(running);
+        if (this.inFlight.size >= MAX_RUNNING_JOBS) await Promise.race(this.inFlight.keys());
+        else this.start(next);
       }
     });
   }
 
   /**
-   * Moves the clock forward to `target`, stopping at each job on the way so that it runs at its own
-   * virtual time; jobs those jobs schedule before `target` run too.
+   * Moves the clock forward to `target`, stopping at each job on the way so that it starts at its own
+   * virtual time; it resolves once every job due by `target` has started, without waiting for slow ones.
+   * Before the clock moves on, jobs started less than FOLLOW_UP_WAIT_MS ago may finish, so the retries
+   * they schedule before `target` start in this advance, in order.
    */
   advanceTo(target: number): Promise<void> {
     return this.exclusive(async () => {
-      await this.settle();
-      for (let next = this.nextLive(); next && next.dueAt <= target; next = this.nextLive()) {
+      for (;;) {
+        const next = this.nextLive();
+        if (!next || next.dueAt > target) {
+          if (await this.awaitYoungJob()) continue;
+          break;
+        }
+        if (next.dueAt > this.clock.now() && (await this.awaitYoungJob())) continue;
+        if (this.inFlight.size >= MAX_RUNNING_JOBS) {
+          await Promise.race(this.inFlight.keys());
+          continue;
+        }
         if (next.dueAt > this.clock.now()) this.clock.set(next.dueAt);
-        await this.runEntry(next);
+        this.start(next);
       }
       if (target > this.clock.now()) this.clock.set(target);
     });
@@ -84,7 +101,20 @@ export class Scheduler {
   }
 
   private async settle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight.keys());
+  }
+
+  /** Waits until a job started less than FOLLOW_UP_WAIT_MS ago finishes (or none is that young); false when there was none. */
+  private async awaitYoungJob(): Promise<boolean> {
+    const now = Date.now();
+    const young = [...this.inFlight].filter(([, startedAt]) => now - startedAt < FOLLOW_UP_WAIT_MS);
+    if (young.length === 0) return false;
+    const firstStarted = Math.min(...young.map(([, startedAt]) => startedAt));
+    let timer: NodeJS.Timeout | undefined;
+    const aged = new Promise<void>((resolve) => (timer = setTimeout(resolve, firstStarted + FOLLOW_UP_WAIT_MS - now)));
+    await Promise.race([...young.map(([running]) => running), aged]);
+    clearTimeout(timer);
+    return true;
   }
 
   clear(): void {
@@ -111,6 +141,12 @@ export class Scheduler {
       this.heap.pop();
     }
     return undefined;
+  }
+
+  /** Starts a due job without waiting for it. */
+  private start(entry: Entry): void {
+    const running = this.runEntry(entry).finally(() => this.inFlight.delete(running));
+    this.inFlight.set(running, Date.now());
   }
 
   private async runEntry(entry: Entry): Promise<void> {
