@@ -6,6 +6,8 @@ import { CallbackDispatcher } from './callbacks/dispatcher.js';
 import { VirtualClock } from './clock/clock.js';
 import { ConfigError, type Config } from './config.js';
 import type { AppContext } from './context.js';
+import { answerClientErrors } from './http/client-errors.js';
+import { HTTP_TIMEOUTS, timeoutOptions, type HttpTimeouts } from './http/timeouts.js';
 import { createLogger, type Logger } from './logger.js';
 import { RequestLog } from './request-log.js';
 import { loadScenarioFolders } from './scenarios/loader.js';
@@ -45,8 +47,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-/** Opens the data file, builds every service, and listens. */
-export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Instance> {
+/** Opens the data file, builds every service, and listens; `timeouts` are shortened only by tests. */
+export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel), timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Instance> {
   const scenarios = new ScenarioRegistry(loadScenarioFolders(config.scenarios));
   const store = await Store.open(config.db);
   const clock = new VirtualClock(store.clockState);
@@ -69,10 +71,11 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const app = createApp(ctx);
   const gateway = createGateway(ctx);
   // The gateway API is answered on plain Node http; pages, dashboard and control API go through Express.
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+  const server = createServer(timeoutOptions(timeouts), (req, res) => {
     if (isGatewayRequest(req.url ?? '')) gateway(req, res);
     else app(req, res);
   });
+  answerClientErrors(server, timeouts, () => ctx.generator.traceId());
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
