@@ -323,7 +323,7 @@ describe.runIf(hasBrowser || onCi)('dashboard in headless Chromium', () => {
       expect(await rows(page)).toEqual([body.order.id]);
 
       const [cookie] = await page.context().cookies();
-      expect(cookie).toMatchObject({ name: 'admin_token', httpOnly: true, sameSite: 'Lax' });
+      expect(cookie).toMatchObject({ name: 'admin_token', httpOnly: true, sameSite: 'Strict' });
       expect(await page.evaluate(() => document.cookie)).toBe('');
       expect(await page.evaluate(async () => (await fetch('/_mock/transactions')).status)).toBe(200);
       for (const key of [MERCHANT.key, OTHER_MERCHANT.key]) expect(await page.content()).not.toContain(key);

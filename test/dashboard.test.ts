@@ -463,7 +463,7 @@ describe('dashboard with --admin-token', () => {
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe('/requests');
     const cookie = String(ok.headers['set-cookie']);
-    expect(cookie).toMatch(/^admin_token=sekret-token-123; Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(/^admin_token=sekret-token-123; Path=\/; HttpOnly; SameSite=Strict$/);
     const jar = cookie.split(';')[0]!;
 
     const list = await page('/').set('Cookie', jar);

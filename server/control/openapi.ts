@@ -40,7 +40,8 @@ export function openApiDocument(publicUrl: string): Record<string, unknown> {
   const ok = (description: string) => ({ 200: { description, content: json({ type: 'object' }) } });
   return {
     openapi: '3.1.0',
-    info: { title: 'finnet-mock', version: '1', description: 'Finpay gateway simulator: the gateway contract (/pg/payment/card) and the control API (/_mock).' },
+    info: { title: 'finnet-mock', version: '1', description: 'Finpay gateway simulator: the gateway contract (/pg/payment/card) and the control API (/_mock). '
+      + 'A POST, PUT, PATCH or DELETE under /_mock needs a JSON body or the header X-Finnet-Mock: 1 (or no body at all, without the admin cookie), and is refused (403) when a browser says it comes from another origin.' },
     servers: [{ url: publicUrl }],
     components: {
       schemas,

@@ -8,6 +8,7 @@ import { parseScenarios, ScenarioError } from '../scenarios/loader.js';
 import type { Action } from '../transactions/lifecycle.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { presentedToken, tokenMatches } from './admin-token.js';
+import { csrfGuard } from './csrf-guard.js';
 import { openApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { explainSignature } from './signature-explainer.js';
@@ -64,12 +65,13 @@ export function controlRouter(ctx: AppContext): Router {
     });
   });
 
+  router.use(csrfGuard(() => ctx.publicUrl()));
   router.use((req, res, next) => {
     const token = ctx.config.adminToken;
     if (!token || tokenMatches(presentedToken(req), token)) return next();
     sendProblem(res, 401, 'Admin token required', 'Send Authorization: Bearer <admin token> (the simulator was started with --admin-token).');
   });
-  router.use(express.json({ limit: '1mb', strict: false }));
+  router.use(express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] }));
 
   router.post('/reset', handle(async (req, res) => {
     const merchantId = text((req.body as Record<string, unknown> | undefined)?.merchantId) ?? text(req.query.merchantId);
