@@ -1,8 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { presentedToken, tokenMatches } from '../control/admin-token.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { Dashboard } from './render.js';
 
 const COOKIE = 'admin_token';
+// Strict: no request another site starts carries it (another localhost port still counts as this site: see csrf-guard).
+const COOKIE_OPTIONS = { httpOnly: true, sameSite: 'strict', path: '/' } as const;
 
 /** Only a path on this site: `next` must not send a signed-in browser elsewhere. */
 function localPath(value: unknown): string {
@@ -26,8 +29,8 @@ export function adminGate(dash: Dashboard) {
   };
 }
 
-/** `/login` sets the `admin_token` cookie (HttpOnly) that `/_mock` accepts too; `/logout` clears it. */
-export function loginRoutes(dash: Dashboard): Router {
+/** `/login` sets the `admin_token` cookie (HttpOnly) that `/_mock` accepts too; `/logout` clears it. Wrong tokens are throttled per address. */
+export function loginRoutes(dash: Dashboard, throttle = new LoginThrottle()): Router {
   const router = express.Router();
 
   router.get('/login', (req, res) => {
@@ -41,15 +44,23 @@ export function loginRoutes(dash: Dashboard): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const next = localPath(body.next);
     if (token === undefined) return res.redirect(303, next);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.retryAfterSeconds(address);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      return dash.render(req, res, 'login', { title: 'Sign in', bare: true, status: 429 }, { next, error: `Too many wrong tokens from this address: try again in ${wait} s.` });
+    }
     if (!tokenMatches(typeof body.token === 'string' ? body.token : undefined, token)) {
+      throttle.failed(address);
       return dash.render(req, res, 'login', { title: 'Sign in', bare: true, status: 401 }, { next, error: 'That is not the admin token this simulator was started with.' });
     }
-    res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure });
+    throttle.succeeded(address);
+    res.cookie(COOKIE, token, { ...COOKIE_OPTIONS, secure: req.secure });
     res.redirect(303, next);
   });
 
   router.post('/logout', (req, res) => {
-    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure });
+    res.clearCookie(COOKIE, { ...COOKIE_OPTIONS, secure: req.secure });
     res.redirect(303, dash.ctx.config.adminToken === undefined ? '/' : '/login');
   });
   return router;

@@ -16,6 +16,7 @@ const DASHBOARD_PATH = /^\/(?:(?:transactions|callbacks|requests|scenarios|clock
 // Pages render merchant-supplied text: even if escaping ever failed, no inline script could run.
 const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',

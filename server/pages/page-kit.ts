@@ -5,6 +5,7 @@ import { formatJakarta } from '../clock/jakarta-time.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { rupiah } from './format.js';
+import { sendPageHeaders } from './page-headers.js';
 import { textsFor, type Lang, type TextTable, type Texts } from './texts.js';
 import { requestOf } from '../transactions/request-of.js';
 
@@ -56,8 +57,11 @@ export function frameOf<P extends TextTable>(page: P, lang: Lang, brand: Brand, 
   return { lang, brand, t: textsFor(page, lang, brand.name), otherLangUrl: withLang(path, lang === 'en' ? 'id' : 'en') };
 }
 
+/** A page with its security headers; the order in `locals.tx` (from summaryOf or a message) names where its forms may lead. */
 export function render<P extends TextTable>(res: Response, status: number, view: string, frame: Frame<P>, locals: Record<string, unknown> = {}): void {
-  res.status(status).render(view, { ...frame, rupiah, ...locals });
+  const tx = locals.tx as StoredTransaction | null | undefined;
+  const cspNonce = sendPageHeaders(res, tx ? [urlOf(tx, 'successUrl'), urlOf(tx, 'failUrl'), urlOf(tx, 'backUrl')] : []);
+  res.status(status).render(view, { ...frame, rupiah, cspNonce, ...locals });
 }
 
 /** Locals of the order summary at the top of a page; an order from the hosted page can go back and pick another channel. */
