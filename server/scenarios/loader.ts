@@ -5,6 +5,7 @@ import _addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../duration.js';
 import { loadSchemaFile } from '../validation/schema-files.js';
+import { unsafePatternReason } from './safe-pattern.js';
 import type { Scenario } from './types.js';
 
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
@@ -68,10 +69,22 @@ function toScenario(raw: RawScenario, source: string): Scenario {
   return scenario;
 }
 
+const PATTERN_FIELDS = ['orderId', 'email', 'phone'] as const;
+
+/** Refuses a pattern that could stall the event loop on some input (a catastrophic-backtracking one). */
+function checkPatterns(raw: RawScenario): void {
+  for (const field of PATTERN_FIELDS) {
+    const pattern = raw.match?.[field];
+    const reason = pattern === undefined ? null : unsafePatternReason(pattern);
+    if (reason) throw new ScenarioError(`scenario "${raw.name}" match.${field}: the pattern ${JSON.stringify(pattern)} ${reason}, so it could take too long to match; simplify it`);
+  }
+}
+
 /** Validates scenario JSON (a file's content or a control API body) and returns its scenarios. */
 export function parseScenarios(data: unknown, source: string): Scenario[] {
   if (!validateFile(data)) throw new ScenarioError(describe(deepest(validateFile.errors ?? [])));
   const list: RawScenario[] = Array.isArray(data) ? data : 'scenarios' in (data as object) ? (data as { scenarios: RawScenario[] }).scenarios : [data as RawScenario];
+  list.forEach(checkPatterns);
   return list.map((raw) => toScenario(raw, source));
 }
 

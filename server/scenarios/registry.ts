@@ -1,20 +1,28 @@
+import { MAX_MATCHED_LENGTH } from './safe-pattern.js';
 import type { MatchInput, Scenario, ScenarioMatch } from './types.js';
 
-// Scenario patterns are few and fixed: each is compiled once, not on every initiate.
-const compiled = new Map<string, RegExp>();
+/** A scenario's patterns, compiled once when it is added rather than on every initiate. */
+type Patterns = Partial<Record<'orderId' | 'email' | 'phone', RegExp>>;
 
-function test(pattern: string | undefined, value: string): boolean {
-  if (pattern === undefined) return true;
-  let regex = compiled.get(pattern);
-  if (!regex) compiled.set(pattern, (regex = new RegExp(pattern)));
-  return regex.test(value);
+function compile(match: ScenarioMatch): Patterns {
+  const patterns: Patterns = {};
+  for (const field of ['orderId', 'email', 'phone'] as const) {
+    const pattern = match[field];
+    if (pattern !== undefined) patterns[field] = new RegExp(pattern);
+  }
+  return patterns;
+}
+
+// Values are cut to what any field can hold, so even an accepted pattern runs on a bounded input.
+function test(regex: RegExp | undefined, value: string): boolean {
+  return regex === undefined || regex.test(value.slice(0, MAX_MATCHED_LENGTH));
 }
 
 function hasCriteria(match: ScenarioMatch): boolean {
   return Object.values(match).some((v) => v !== undefined);
 }
 
-function matches(match: ScenarioMatch, input: MatchInput): boolean {
+function matches(match: ScenarioMatch, patterns: Patterns, input: MatchInput): boolean {
   if (!hasCriteria(match)) return false;
   const channels = match.channel === undefined ? undefined : [match.channel].flat();
   if (channels && !channels.includes(input.channel)) return false;
@@ -24,14 +32,23 @@ function matches(match: ScenarioMatch, input: MatchInput): boolean {
     if (match.amount.max !== undefined && input.amount > match.amount.max) return false;
   }
   if (match.merchant !== undefined && match.merchant !== input.merchantId) return false;
-  return test(match.orderId, input.orderId) && test(match.email, input.email) && test(match.phone, input.phone);
+  return test(patterns.orderId, input.orderId) && test(patterns.email, input.email) && test(patterns.phone, input.phone);
 }
 
 /** File scenarios plus those added at run time; runtime ones come first, and the first match wins. */
 export class ScenarioRegistry {
   private runtime: Scenario[] = [];
+  /** Compiled patterns of the scenarios held now: removing a scenario frees its patterns. */
+  private readonly patterns = new Map<Scenario, Patterns>();
 
-  constructor(private readonly fromFiles: readonly Scenario[]) {}
+  constructor(private readonly fromFiles: readonly Scenario[]) {
+    for (const s of fromFiles) this.patterns.set(s, compile(s.match));
+  }
+
+  /** How many scenarios have compiled patterns held (the ones in use). */
+  get compiled(): number {
+    return this.patterns.size;
+  }
 
   all(): Scenario[] {
     return [...this.runtime, ...this.fromFiles];
@@ -44,14 +61,21 @@ export class ScenarioRegistry {
   /** Adds runtime scenarios, replacing runtime ones of the same name (newest first). */
   add(scenarios: Scenario[]): void {
     const names = new Set(scenarios.map((s) => s.name));
-    this.runtime = [...scenarios, ...this.runtime.filter((s) => !names.has(s.name))];
+    this.keepRuntime((s) => !names.has(s.name));
+    this.runtime = [...scenarios, ...this.runtime];
+    for (const s of scenarios) this.patterns.set(s, compile(s.match));
   }
 
   /** Removes a runtime scenario (all of them without a name); file scenarios can only be disabled. */
   remove(name?: string): number {
     const before = this.runtime.length;
-    this.runtime = name === undefined ? [] : this.runtime.filter((s) => s.name !== name);
+    this.keepRuntime((s) => name !== undefined && s.name !== name);
     return before - this.runtime.length;
+  }
+
+  private keepRuntime(keep: (s: Scenario) => boolean): void {
+    for (const s of this.runtime) if (!keep(s)) this.patterns.delete(s);
+    this.runtime = this.runtime.filter(keep);
   }
 
   setEnabled(name: string, enabled: boolean): Scenario | undefined {
@@ -63,6 +87,6 @@ export class ScenarioRegistry {
   /** The scenario named by the request header (even without criteria), else the first enabled one that matches. */
   match(input: MatchInput): Scenario | undefined {
     if (input.requested !== undefined) return this.all().find((s) => s.name === input.requested);
-    return this.all().find((s) => s.enabled && matches(s.match, input));
+    return this.all().find((s) => s.enabled && matches(s.match, this.patterns.get(s) ?? compile(s.match), input));
   }
 }
