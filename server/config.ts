@@ -43,6 +43,8 @@ export interface Config {
   callbackHosts: string[];
   /** The final statuses that send a callback. */
   callbackStatuses: PaymentStatus[];
+  /** Host names (`*.example.com` for subdomains) served besides loopback ones and the public URL's (see server/http/allowed-hosts.ts). */
+  allowedHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +112,16 @@ function parseRetries(values: string[]): number[] {
   });
 }
 
+// A host name (optionally `*.`-prefixed, a trailing dot allowed) or IP address, never a port, scheme or path.
+const HOST_ENTRY = /^(?:\*\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$|^\[[0-9a-f:.]+\]$/;
+
+function parseAllowedHosts(values: string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean).map((host) => {
+    if (!HOST_ENTRY.test(host)) throw new ConfigError(`allowed host "${host}" must be a host name or address without a port, such as finnet-mock, *.internal or 10.0.0.7`);
+    return host;
+  });
+}
+
 function parseDisabledChannels(values: string[]): DisabledChannel[] {
   return values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean).map((pair) => {
     const match = /^([A-Za-z0-9_-]{1,64}|\*):([a-z]+)$/.exec(pair);
@@ -159,6 +171,10 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return status as PaymentStatus;
     }),
   },
+  allowedHosts: {
+    key: 'allowedHosts', flag: '--allowed-hosts', env: 'FINNET_MOCK_ALLOWED_HOSTS', repeatable: true, parse: parseAllowedHosts,
+    help: 'Host header names served besides loopback ones and the public URL\'s, e.g. finnet-mock,*.internal (repeatable; bound to 0.0.0.0, any is served unless set)',
+  },
   adminToken: {
     key: 'adminToken', flag: '--admin-token', env: 'FINNET_MOCK_ADMIN_TOKEN', help: 'token that /_mock and the dashboard require',
     parse: (v) => {
@@ -186,6 +202,7 @@ export const DEFAULTS: Config = {
   disabledChannels: [],
   callbackHosts: [],
   callbackStatuses: [...FINAL_STATUSES],
+  allowedHosts: [],
 };
 
 /** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */

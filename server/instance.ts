@@ -6,6 +6,7 @@ import { CallbackDispatcher } from './callbacks/dispatcher.js';
 import { VirtualClock } from './clock/clock.js';
 import { ConfigError, type Config } from './config.js';
 import type { AppContext } from './context.js';
+import { hostGuard } from './http/allowed-hosts.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { HTTP_TIMEOUTS, timeoutOptions, type HttpTimeouts } from './http/timeouts.js';
 import { createLogger, type Logger } from './logger.js';
@@ -71,11 +72,14 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const app = createApp(ctx);
   const gateway = createGateway(ctx);
   // The gateway API is answered on plain Node http; pages, dashboard and control API go through Express.
-  const server = createServer(timeoutOptions(timeouts), (req, res) => {
+  // A missing Host header is answered by the host guard, in the gateway's format, instead of Node's bare 400.
+  const server = createServer({ ...timeoutOptions(timeouts), requireHostHeader: false }, (req, res) => {
+    if (refusedHost(req, res)) return;
     if (isGatewayRequest(req.url ?? '')) gateway(req, res);
     else app(req, res);
   });
   answerClientErrors(server, timeouts, () => ctx.generator.traceId());
+  const refusedHost = hostGuard(server, { publicUrl: config.publicUrl, allowedHosts: config.allowedHosts }, () => ctx.generator.traceId());
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

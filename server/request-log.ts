@@ -28,7 +28,7 @@ const TEXT_EXCERPT = 512;
  * The first `max` characters as a string of their own: a plain `slice` is a view that keeps the whole
  * request (a 1 MB body, or a 1 MB order id from JSON.parse) alive for as long as the entry lives.
  */
-export function excerpt(text: string, max: number): string {
+function excerpt(text: string, max: number): string {
   return Buffer.from(text.slice(0, max), 'utf16le').toString('utf16le');
 }
 
