@@ -6,6 +6,7 @@ import { hostedPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
 import { GatewayError } from './gateway/response-codes.js';
+import { StoreWriteError } from './store/store.js';
 
 /** The whole HTTP surface of one simulator instance. */
 export function createApp(ctx: AppContext): Express {
@@ -30,7 +31,7 @@ export function createApp(ctx: AppContext): Express {
     if (err.status && err.status >= 400 && err.status < 500) {
       return sendGatewayError(res, GatewayError.of('badRequest', err.expose === false ? undefined : err.message), ctx.generator.traceId());
     }
-    ctx.logger.error(`${req.method} ${req.path} failed: ${err.stack ?? err.message}`);
+    if (!(err instanceof StoreWriteError)) ctx.logger.error(`${req.method} ${req.path} failed: ${err.stack ?? err.message}`);
     sendGatewayError(res, GatewayError.of('generalError'), ctx.generator.traceId());
   });
   return app;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig, type Config } from './config.js';
-import { startInstance } from './instance.js';
+import { startInstance, type Instance } from './instance.js';
 import { ScenarioError } from './scenarios/loader.js';
 import { StoreError } from './store/store.js';
 
@@ -40,20 +40,30 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fatal(err.message);
     throw err;
   }
-  const instance = await startInstance(config).catch((err: unknown) => {
-    if (err instanceof ConfigError || err instanceof StoreError || err instanceof ScenarioError) fatal(err.message);
-    throw err;
-  });
-  process.stdout.write(banner(config, instance.url, instance.ctx.publicUrl()));
-
+  // Listening for signals before start-up: one that comes while the data file opens stops as soon as it is open.
+  let instance: Instance | null = null;
+  let requested: string | null = null;
   let signals = 0;
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(130);
+    if (!instance) {
+      requested = signal;
+      return;
+    }
     instance.ctx.logger.info(`${signal}: finishing in-flight requests and flushing the data file`);
     instance.stop().then(() => process.exit(0), (err: Error) => fatal(`could not stop cleanly: ${err.message}`));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  instance = await startInstance(config).catch((err: unknown) => {
+    if (err instanceof ConfigError || err instanceof StoreError || err instanceof ScenarioError) fatal(err.message);
+    throw err;
+  });
+  process.stdout.write(banner(config, instance.url, instance.ctx.publicUrl()));
+  if (requested) {
+    signals = 0;
+    shutdown(requested);
+  }
 }
 
 main().catch((err: Error) => fatal(err.message));

@@ -51,11 +51,12 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 /** Opens the data file, builds every service, and listens; `timeouts` are shortened only by tests. */
 export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel), timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Instance> {
   const scenarios = new ScenarioRegistry(loadScenarioFolders(config.scenarios));
-  const store = await Store.open(config.db);
+  const store = await Store.open(config.db, { logger });
   const clock = new VirtualClock(store.clockState);
   clock.on('change', () => {
     store.clockState = clock.snapshot();
   });
+  store.onClockRestored = (state) => clock.restore(state);
   const scheduler = new Scheduler(clock, logger);
   const generator = new ValueGenerator(config.seed);
   const merchants = new Map(config.merchants.map((m) => [m.id, m]));

@@ -50,6 +50,12 @@ export class VirtualClock extends EventEmitter {
     this.emit('change');
   }
 
+  /** Puts the clock back as it was saved, when a move of it could not be written. */
+  restore(state: ClockState): void {
+    this.state = { ...state };
+    this.emit('change');
+  }
+
   /** Back to real time, running. */
   reset(): void {
     this.state = { offsetMs: 0, frozenAt: null };

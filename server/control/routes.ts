@@ -13,6 +13,7 @@ import { openApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { explainSignature } from './signature-explainer.js';
 import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
+import { StoreWriteError } from '../store/store.js';
 
 const ACTIONS: readonly Action[] = ['pay', 'fail', 'expire', 'cancel'];
 const MAX_WAIT_MS = 120_000;
@@ -59,8 +60,11 @@ export function controlRouter(ctx: AppContext): Router {
 
   router.get('/health', (_req, res) => {
     const memory = process.memoryUsage();
-    res.json({
-      status: 'ok', transactions: ctx.store.transactions().length, now: new Date(ctx.clock.now()).toISOString(),
+    const store = ctx.store.health;
+    // Not ready while writes fail: a container orchestrator (or a test) sees it instead of a stream of 5000000s.
+    res.status(store.writable ? 200 : 503).json({
+      status: store.writable ? 'ok' : 'not ready', transactions: ctx.store.transactions().length, now: new Date(ctx.clock.now()).toISOString(),
+      store,
       memory: { rssMb: Math.round(memory.rss / 2 ** 20), heapUsedMb: Math.round(memory.heapUsed / 2 ** 20) },
     });
   });
@@ -250,6 +254,7 @@ export function controlRouter(ctx: AppContext): Router {
   router.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (err.type === 'entity.parse.failed') return sendProblem(res, 400, 'Body is not JSON', err.message);
     if (err.status && err.status < 500) return sendProblem(res, err.status, 'Bad request', err.message);
+    if (err instanceof StoreWriteError) return sendProblem(res, 503, 'Data file not writable', `Nothing was changed: ${err.message}.`);
     ctx.logger.error(`control API failed: ${err.stack ?? err.message}`);
     sendProblem(res, 500, 'Internal error', 'The simulator failed to handle this request; the log has the details.');
   });

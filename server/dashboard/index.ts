@@ -9,6 +9,7 @@ import { sameOriginPosts } from './same-origin.js';
 import { scenarioPage } from './scenarios.js';
 import { transactionPage } from './transaction.js';
 import { transactionListPage } from './transactions.js';
+import { StoreWriteError } from '../store/store.js';
 
 // The dashboard owns these paths; every other request goes on to the gateway-style 404.
 const DASHBOARD_PATH = /^\/(?:(?:transactions|callbacks|requests|scenarios|clock|reset|login|logout)(?:\/|$)|$)/;
@@ -41,6 +42,9 @@ export function dashboardRouter(ctx: AppContext): Router {
   router.use((err: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return void res.end();
     const client = err.status !== undefined && err.status >= 400 && err.status < 500;
+    if (err instanceof StoreWriteError) {
+      return dash.render(req, res, 'message', { title: 'Not saved', status: 503 }, { heading: 'The data file cannot be written', text: `Nothing was changed: ${err.message}.` });
+    }
     if (!client) ctx.logger.error(`dashboard ${req.method} ${req.path} failed: ${err.stack ?? err.message}`);
     dash.render(req, res, 'message', { title: 'Error', status: client ? err.status : 500 }, {
       heading: client ? 'That request could not be read' : 'Something went wrong',

@@ -12,6 +12,7 @@ import { authenticate } from './auth.js';
 import { callbackHostAllowed } from './callback-hosts.js';
 import { errorBody, secondsSince, sendJson, type Exchange } from './exchange.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
+import { StoreWriteError } from '../store/store.js';
 
 export const GATEWAY_PREFIX = '/pg/payment/card/';
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
@@ -199,7 +200,8 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
         ex.bodyText = err.text;
         return fail(ex, GatewayError.of('badRequest', err.message));
       }
-      ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);
+      // The store has logged why the disk refused the write; the merchant gets the gateway's general error.
+      if (!(err instanceof StoreWriteError)) ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);
       fail(ex, GatewayError.of('generalError'));
     });
   };

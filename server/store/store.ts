@@ -1,31 +1,32 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import type { ClockState } from '../clock/clock.js';
 import type { Delivery } from '../callbacks/types.js';
+import type { Logger } from '../logger.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { Journal, type JournalContent, type JournalEntry } from './journal.js';
-import { releaseStartupGarbage } from './release-memory.js';
+import { Journal, JournalWriteError, type JournalEntry } from './journal.js';
+import { LineError } from './lines.js';
+import { recordProblem, upgradeTransaction } from './records.js';
+import { emptyData, findInSnapshot, FORMAT_VERSION, refusal, SnapshotFile, StoreError, type DataShape } from './snapshot.js';
 
-export const FORMAT = 'finnet-mock';
-export const FORMAT_VERSION = 2;
+export { StoreError, type DataShape } from './snapshot.js';
 
-/** The whole data file. */
-export interface DataShape {
-  format: typeof FORMAT;
-  version: number;
-  transactions: StoredTransaction[];
-  deliveries: Delivery[];
-  clock: ClockState;
-  /** Counts snapshots, so a journal left over from before the latest one is known to be stale. */
-  generation?: number;
+/** A write that did not reach the disk: the requests it carried fail, and memory was put back as the disk is. */
+export class StoreWriteError extends Error {}
+
+/** Whether writes reach the disk, for `/_mock/health`. */
+export interface StoreHealth {
+  writable: boolean;
+  /** The latest failed write, or failed fold of the journal, while it lasts. */
+  problem: string | null;
 }
 
-export class StoreError extends Error {}
-
-function emptyData(): DataShape {
-  return { format: FORMAT, version: FORMAT_VERSION, transactions: [], deliveries: [], clock: { offsetMs: 0, frozenAt: null } };
+export interface StoreOptions {
+  logger?: Logger;
+  /** When the journal is folded into the snapshot (tests make them small). */
+  foldAfterLines?: number;
+  foldAfterBytes?: number;
 }
 
 function txKey(merchantId: string, orderId: string): string {
@@ -35,17 +36,52 @@ function txKey(merchantId: string, orderId: string): string {
 /** A record whose changes are written by `commit`. */
 export type Persisted = StoredTransaction | Delivery;
 
-// Past this many orders, the text the data file was parsed from is worth freeing right away.
-const LARGE_DATA_FILE = 10_000;
-// The journal is folded into the snapshot once it holds this many lines and more than the snapshot has records.
+function isTransaction(record: Persisted): record is StoredTransaction {
+  return 'token' in record;
+}
+
+// The journal is folded into the snapshot once it holds this many lines and more than the snapshot has records,
 const COMPACT_AFTER_LINES = 20_000;
+// or this many bytes and more than the snapshot itself.
+const COMPACT_AFTER_BYTES = 64 * 2 ** 20;
+// A fold that failed (a full disk) is not tried again sooner than this.
+const FOLD_RETRY_MS = 10_000;
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+function deferred(): Deferred {
+  let settle!: Pick<Deferred, 'resolve' | 'reject'>;
+  const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // A failed write is reported to whoever awaits its commit; nobody awaiting is not a crash.
+  promise.catch(() => {});
+  return { promise, ...settle };
+}
+
+/** What one group write carries, and what undoes it in memory if it does not reach the disk. */
+interface Batch {
+  records: Set<Persisted>;
+  /** Records first added in this batch: not on disk before it. */
+  created: Set<Persisted>;
+  resets: { merchantId?: string; removed: Persisted[] }[];
+  clock: boolean;
+  requested: boolean;
+  done: Deferred;
+}
+
+function newBatch(): Batch {
+  return { records: new Set(), created: new Set(), resets: [], clock: false, requested: false, done: deferred() };
+}
 
 /**
  * Transactions and callback deliveries, kept in memory with indexes and persisted as a lowdb snapshot
- * (`<db>`, written atomically: temp file + rename) plus an append-only journal (`<db>.journal`) of the
+ * (`<db>`, written atomically, one record a line) plus an append-only journal (`<db>.journal`) of the
  * records each commit changed. Commits are grouped: every `commit()` made while a write is under way is
- * satisfied by the one next write, so a burst of requests costs a bounded number of writes, and the cost of
- * a write depends on what changed, not on how much is stored.
+ * carried by the one next write. A write that fails fails its commits and puts memory back as the disk is,
+ * so nothing is ever acknowledged that is not on disk, and a retry really retries.
  */
 export class Store {
   private readonly txIndex = new Map<string, StoredTransaction>();
@@ -53,15 +89,29 @@ export class Store {
   private readonly tokenIndex = new Map<string, StoredTransaction>();
   private readonly orderIndex = new Map<string, StoredTransaction[]>();
   private readonly deliveriesByOrder = new Map<string, Delivery[]>();
+  private next = newBatch();
+  private inFlight: Batch | null = null;
   private writing: Promise<void> | null = null;
-  private queued: Promise<void> | null = null;
-  private readonly dirty = new Set<Persisted>();
-  private clockDirty = false;
-  private snapshotDue = false;
+  private foldRequested = false;
+  private foldRetryAt = 0;
+  private snapshotBytes = 0;
+  private durableClock: ClockState;
+  private failure: string | null = null;
+  private foldFailure: string | null = null;
+  /** Called with the clock as it is on disk when a clock move could not be written. */
+  onClockRestored: ((state: ClockState) => void) | null = null;
   /** How many writes (journal appends or snapshots) were made; tests and the benchmark read it. */
   writes = 0;
 
-  private constructor(private readonly db: Low<DataShape>, readonly path: string, private readonly journal: Journal | null) {
+  private readonly logger: Logger | undefined;
+  private readonly foldAfterLines: number;
+  private readonly foldAfterBytes: number;
+
+  private constructor(private readonly db: Low<DataShape>, readonly path: string, private readonly journal: Journal | null, options: StoreOptions) {
+    this.logger = options.logger;
+    this.foldAfterLines = options.foldAfterLines ?? COMPACT_AFTER_LINES;
+    this.foldAfterBytes = options.foldAfterBytes ?? COMPACT_AFTER_BYTES;
+    this.durableClock = { ...db.data.clock };
     this.reindex();
   }
 
@@ -91,52 +141,49 @@ export class Store {
     else this.orderIndex.set(tx.orderId, [tx]);
   }
 
-  /** Opens (or creates) the data file; `:memory:` keeps nothing on disk. */
-  static async open(path: string): Promise<Store> {
-    if (path === ':memory:') {
-      const db = new Low<DataShape>(new Memory<DataShape>(), emptyData());
-      return new Store(db, path, null);
-    }
+  /** Opens (or creates) the data file; `:memory:` keeps nothing on disk. Refuses, untouched, any file it cannot trust. */
+  static async open(path: string, options: StoreOptions = {}): Promise<Store> {
+    if (path === ':memory:') return new Store(new Low<DataShape>(new Memory<DataShape>(), emptyData()), path, null, options);
     const file = resolve(path);
-    const db = new Low<DataShape>(new DataFile<DataShape>(file, { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyData());
+    const db = new Low<DataShape>(new SnapshotFile(file), emptyData());
     try {
       await db.read();
     } catch (err) {
-      const reason = err instanceof SyntaxError ? 'it is not valid JSON (corrupt?)' : (err as Error).message;
-      throw new StoreError(`data file ${file} cannot be used: ${reason}. It was left untouched; move it away or pass another --db.`);
+      if (err instanceof StoreError) throw err;
+      throw refusal(file, (err as Error).message);
     }
-    const data: unknown = db.data;
-    if (!isDataShape(data)) {
-      throw new StoreError(`data file ${file} is not a finnet-mock data file (no "format": "${FORMAT}"). It was left untouched; pass another --db.`);
-    }
-    if (data.version > FORMAT_VERSION) {
-      throw new StoreError(`data file ${file} was written by a newer finnet-mock (format version ${data.version}). It was left untouched.`);
-    }
+    const fresh = db.data.transactions.length === 0 && db.data.deliveries.length === 0 && !existsFile(file);
+    const legacy = db.data.version < FORMAT_VERSION;
+    if (legacy) upgrade(db.data, file);
     try {
       mkdirSync(dirname(file), { recursive: true });
     } catch (err) {
       throw new StoreError(`data file folder ${dirname(file)} cannot be created: ${(err as Error).message}`);
     }
     const journal = new Journal(`${file}.journal`);
-    let content: JournalContent;
-    try {
-      content = await journal.read();
-    } catch (err) {
-      throw new StoreError(`data file ${file} cannot be used: ${(err as Error).message}. It was left untouched.`);
+    const { replayed, tornBytes, stale } = await readJournal(db.data, journal, file, { legacy, fresh });
+    const store = new Store(db, file, journal, options);
+    store.snapshotBytes = fresh ? 0 : statSync(file).size;
+    if (tornBytes > 0) {
+      options.logger?.warn(`data file journal ${journal.path}: dropped its last line, ${tornBytes} bytes cut off by a crash in the middle of a write (never acknowledged)`);
+      await journal.dropTornTail().catch((err: Error) => {
+        throw new StoreError(`data file journal ${journal.path} cannot be repaired: ${err.message}`);
+      });
     }
-    const version = db.data.version;
-    db.data.generation ??= 0;
-    // A journal started before the snapshot it sits next to was already folded into it (a crash came in between).
-    const stale = content.generation !== undefined && content.generation < db.data.generation;
-    if (!stale) replay(db.data, content.entries);
-    upgrade(db.data);
-    if (db.data.transactions.length > LARGE_DATA_FILE) releaseStartupGarbage();
-    const store = new Store(db, file, journal);
-    // A fresh file is created now; a stale, torn or long journal is folded in, so appends start on a clean line.
-    store.snapshotDue = !existsSync(file) || version < FORMAT_VERSION || stale || content.torn
-      || content.entries.length > Math.max(COMPACT_AFTER_LINES, db.data.transactions.length);
-    await store.commit();
+    if (replayed) db.data.transactions.sort((a, b) => a.createdAt - b.createdAt);
+    if (replayed) db.data.deliveries.sort((a, b) => a.createdAt - b.createdAt);
+    journal.generation = db.data.generation;
+    const cannotWrite = (err: Error) => {
+      throw new StoreError(`data file ${file} cannot be written: ${err.message}`);
+    };
+    // A journal left from a crash mid-fold is already in the snapshot: it is started afresh, not read.
+    if (stale) await journal.restart(db.data.generation).catch(cannotWrite);
+    if (fresh || legacy || store.foldDue()) await store.fold().catch(cannotWrite);
     return store;
+  }
+
+  get health(): StoreHealth {
+    return { writable: this.failure === null, problem: this.failure ?? this.foldFailure };
   }
 
   get clockState(): ClockState {
@@ -145,7 +192,7 @@ export class Store {
 
   set clockState(state: ClockState) {
     this.db.data.clock = state;
-    this.clockDirty = true;
+    this.next.clock = true;
   }
 
   getTransaction(merchantId: string, orderId: string): StoredTransaction | undefined {
@@ -170,7 +217,8 @@ export class Store {
   addTransaction(tx: StoredTransaction): void {
     this.db.data.transactions.push(tx);
     this.index(tx);
-    this.dirty.add(tx);
+    this.next.records.add(tx);
+    this.next.created.add(tx);
   }
 
   /** Oldest first. */
@@ -185,7 +233,8 @@ export class Store {
   addDelivery(delivery: Delivery): void {
     this.db.data.deliveries.push(delivery);
     this.indexDelivery(delivery);
-    this.dirty.add(delivery);
+    this.next.records.add(delivery);
+    this.next.created.add(delivery);
   }
 
   /** Oldest first. */
@@ -193,105 +242,260 @@ export class Store {
     return this.db.data.deliveries;
   }
 
-  /** Forgets every transaction and delivery (of one merchant, when given). */
+  /** Forgets every transaction and delivery (of one merchant, when given); the next commit writes it. */
   reset(merchantId?: string): void {
-    const keep = <T extends { merchantId: string }>(items: T[]) => (merchantId === undefined ? [] : items.filter((i) => i.merchantId !== merchantId));
-    this.db.data.transactions = keep(this.db.data.transactions);
-    this.db.data.deliveries = keep(this.db.data.deliveries);
+    const gone = (r: Persisted) => merchantId === undefined || r.merchantId === merchantId;
+    const removed = [...this.db.data.transactions.filter(gone), ...this.db.data.deliveries.filter(gone)];
+    this.db.data.transactions = this.db.data.transactions.filter((r) => !gone(r));
+    this.db.data.deliveries = this.db.data.deliveries.filter((r) => !gone(r));
     this.reindex();
-    this.dirty.clear();
-    this.snapshotDue = true;
+    const onDisk: Persisted[] = [];
+    for (const record of removed) {
+      this.next.records.delete(record);
+      // Added since the last write, so never on disk: nothing to put back if the reset is not written.
+      if (!this.next.created.delete(record)) onDisk.push(record);
+    }
+    this.next.resets.push({ ...(merchantId === undefined ? {} : { merchantId }), removed: onDisk });
+    this.foldRequested = true;
   }
 
-  /** Resolves once `changed` (and everything changed before) is on disk. */
+  /** Resolves once `changed` (and everything changed before) is on disk; rejects with StoreWriteError if it could not be written. */
   commit(...changed: Persisted[]): Promise<void> {
     // A record forgotten by a reset (an attempt still in flight) must not come back through the journal.
-    for (const record of changed) if (this.holds(record)) this.dirty.add(record);
-    if (!this.writing) return this.startWrite();
-    this.queued ??= this.writing.then(
-      () => this.startWrite(),
-      () => this.startWrite(),
-    );
-    return this.queued;
+    for (const record of changed) if (this.holds(record)) this.next.records.add(record);
+    const batch = this.next;
+    batch.requested = true;
+    this.writing ??= this.drain();
+    return batch.done.promise;
+  }
+
+  /** Resolves once the latest change of `record` already made is on disk (at once when it is). */
+  settled(record: Persisted): Promise<void> {
+    if (this.next.records.has(record)) return this.commit();
+    if (this.inFlight?.records.has(record)) return this.inFlight.done.promise;
+    return Promise.resolve();
   }
 
   private holds(record: Persisted): boolean {
-    return 'token' in record ? this.txIndex.get(txKey(record.merchantId, record.orderId)) === record : this.deliveryIndex.get(record.id) === record;
+    return isTransaction(record) ? this.txIndex.get(txKey(record.merchantId, record.orderId)) === record : this.deliveryIndex.get(record.id) === record;
   }
 
   /** Folds the journal into the snapshot (on a clean stop, so the next start reads one file). */
   async compact(): Promise<void> {
-    this.snapshotDue ||= this.journal !== null && this.journal.lines > 0;
-    await this.commit();
+    await this.commit().catch(() => {});
+    await this.writing;
+    if (this.journal && this.journal.lines > 0) {
+      await this.fold().catch((err: Error) => {
+        this.logger?.warn(`data file ${this.path}: could not fold the journal in on stop (${err.message}); the journal keeps every acknowledged change and is read on the next start`);
+      });
+    }
+    await this.journal?.close().catch(() => {});
+  }
+
+  /** Writes what is pending and lets go of the journal's file handle (a store opened by hand, in tests and tools). */
+  async close(): Promise<void> {
+    await this.commit().catch(() => {});
+    await this.writing;
     await this.journal?.close();
   }
 
-  private startWrite(): Promise<void> {
-    this.queued = null;
-    const write = this.flush().finally(() => {
-      if (this.writing === write) this.writing = null;
-    });
-    this.writing = write;
-    return write;
-  }
-
-  /** One group write: the changed records as journal lines, or a whole snapshot when one is due. */
-  private async flush(): Promise<void> {
-    const journal = this.journal;
-    if (!journal) {
-      this.dirty.clear();
-      return;
+  private async drain(): Promise<void> {
+    while (this.next.requested) {
+      const batch = this.next;
+      this.next = newBatch();
+      this.inFlight = batch;
+      try {
+        if (await this.write(batch)) this.recovered();
+        batch.done.resolve();
+      } catch (err) {
+        const reason = err instanceof JournalWriteError ? err.message : `${this.path}: ${(err as Error).message}`;
+        await this.rollback(batch).catch((undoErr: Error) => this.logger?.error(`data file ${this.path}: could not put memory back after a failed write: ${undoErr.message}`));
+        this.failed(reason);
+        batch.done.reject(new StoreWriteError(`the data file could not be written (${reason})`));
+      }
+      this.inFlight = null;
+      if (this.foldDue() && Date.now() >= this.foldRetryAt) await this.fold().catch(() => {});
     }
-    const snapshot = this.snapshotDue || (journal.lines > COMPACT_AFTER_LINES && journal.lines > this.db.data.transactions.length);
-    const entries: JournalEntry[] = snapshot ? [] : [...this.dirty].map((record) => ('token' in record ? { t: 'tx', v: record } : { t: 'cb', v: record }));
-    if (!snapshot && this.clockDirty) entries.push({ t: 'clock', v: this.db.data.clock });
-    this.dirty.clear();
-    this.clockDirty = false;
-    this.snapshotDue = false;
-    if (!snapshot && entries.length === 0) return;
+    this.writing = null;
+  }
+
+  /** One group write: the resets, changed records and clock of the batch, as journal lines. */
+  private async write(batch: Batch): Promise<boolean> {
+    const journal = this.journal;
+    if (!journal) return false;
+    const entries: JournalEntry[] = batch.resets.map((r) => (r.merchantId === undefined ? { t: 'reset' } : { t: 'reset', m: r.merchantId }));
+    for (const record of batch.records) if (this.holds(record)) entries.push(isTransaction(record) ? { t: 'tx', v: record } : { t: 'cb', v: record });
+    const clock = batch.clock ? { ...this.db.data.clock } : null;
+    if (clock) entries.push({ t: 'clock', v: clock });
+    if (entries.length === 0) return false;
     this.writes++;
-    if (!snapshot) return journal.append(entries);
-    this.db.data.generation = (this.db.data.generation ?? 0) + 1;
-    await this.db.write();
-    await journal.restart(this.db.data.generation);
+    await journal.append(entries);
+    if (clock) this.durableClock = clock;
+    return true;
+  }
+
+  /** Puts memory back as the disk holds it: new records go, changed ones are read back, reset ones return. */
+  private async rollback(batch: Batch): Promise<void> {
+    for (const reset of batch.resets.reverse()) {
+      for (const record of reset.removed) {
+        if (isTransaction(record)) this.db.data.transactions.push(record);
+        else this.db.data.deliveries.push(record);
+      }
+    }
+    const created = (r: Persisted) => batch.created.has(r);
+    if (batch.created.size > 0) {
+      this.db.data.transactions = this.db.data.transactions.filter((r) => !created(r));
+      this.db.data.deliveries = this.db.data.deliveries.filter((r) => !created(r));
+    }
+    if (batch.resets.length > 0) {
+      this.db.data.transactions.sort((a, b) => a.createdAt - b.createdAt);
+      this.db.data.deliveries.sort((a, b) => a.createdAt - b.createdAt);
+    }
+    if (batch.resets.length > 0 || batch.created.size > 0) this.reindex();
+    if (batch.clock) {
+      this.db.data.clock = { ...this.durableClock };
+      this.onClockRestored?.({ ...this.durableClock });
+    }
+    const changed = [...batch.records].filter((r) => !created(r) && this.holds(r));
+    if (changed.length > 0) await this.restoreFromDisk(changed);
+  }
+
+  /** Overwrites each record in place with its latest version on disk (snapshot, then journal). */
+  private async restoreFromDisk(records: Persisted[]): Promise<void> {
+    const keyOf = (r: Persisted) => (isTransaction(r) ? `tx\n${txKey(r.merchantId, r.orderId)}` : `cb\n${r.id}`);
+    const wanted = new Map(records.map((r) => [keyOf(r), r]));
+    const needles = records.map((r) => JSON.stringify(isTransaction(r) ? r.orderId : r.id));
+    const onDisk = new Map<string, unknown>();
+    const found = await findInSnapshot(this.path, needles);
+    for (const tx of found.transactions as StoredTransaction[]) onDisk.set(`tx\n${txKey(tx.merchantId, tx.orderId)}`, tx);
+    for (const d of found.deliveries as Delivery[]) onDisk.set(`cb\n${d.id}`, d);
+    await new Journal(this.journal!.path).read((entry) => {
+      if (entry.t === 'reset') {
+        for (const key of [...onDisk.keys()]) if (entry.m === undefined || (onDisk.get(key) as Persisted).merchantId === entry.m) onDisk.delete(key);
+      } else if (entry.t === 'tx' || entry.t === 'cb') {
+        const record = entry.v as Persisted;
+        const key = keyOf(record);
+        if (wanted.has(key)) onDisk.set(key, record);
+      }
+    }, { legacy: false });
+    for (const [key, record] of wanted) {
+      const saved = onDisk.get(key);
+      if (!saved) continue;
+      for (const field of Object.keys(record)) delete (record as unknown as Record<string, unknown>)[field];
+      Object.assign(record, saved);
+    }
+  }
+
+  private failed(reason: string): void {
+    if (this.failure === null) this.logger?.error(`data file ${this.path}: a write failed (${reason}); requests that change state are answered 5000000 until it works again`);
+    this.failure = reason;
+  }
+
+  private recovered(): void {
+    if (this.failure === null) return;
+    this.logger?.warn(`data file ${this.path}: writes work again`);
+    this.failure = null;
+  }
+
+  private foldDue(): boolean {
+    const journal = this.journal;
+    if (!journal) return false;
+    const records = this.db.data.transactions.length + this.db.data.deliveries.length;
+    return (this.foldRequested && journal.lines > 0) || (journal.lines > this.foldAfterLines && journal.lines > records)
+      || (journal.bytes > this.foldAfterBytes && journal.bytes > this.snapshotBytes);
+  }
+
+  /** Writes the whole state as a new snapshot that names the journal it folds in, then starts the journal afresh. */
+  private async fold(): Promise<void> {
+    const journal = this.journal!;
+    const data = this.db.data;
+    const before = { generation: data.generation, folded: data.folded };
+    data.folded = { generation: journal.generation, bytes: journal.bytes };
+    data.generation = journal.generation + 1;
+    data.version = FORMAT_VERSION;
+    try {
+      this.writes++;
+      await this.db.write();
+    } catch (err) {
+      data.generation = before.generation;
+      if (before.folded) data.folded = before.folded;
+      else delete data.folded;
+      this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
+      this.foldFailure = `folding the journal into ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      this.logger?.warn(`data file ${this.foldFailure}; the journal keeps growing until it works`);
+      throw err;
+    }
+    this.foldFailure = null;
+    this.foldRequested = false;
+    this.snapshotBytes = statSync(this.path).size;
+    // The snapshot is complete; a journal not yet started afresh is recognised as folded in, and no append lands before it is.
+    await journal.restart(data.generation).catch((err: Error) => this.logger?.warn(`data file journal ${journal.path} could not be started afresh (${err.message}); the next write tries again`));
   }
 }
 
-/** Format 1 kept the initiate body parsed, with its hash and answer: format 2 keeps the body's text only. */
-function upgrade(data: DataShape): void {
-  if (data.version >= FORMAT_VERSION) return;
-  for (const tx of data.transactions as (StoredTransaction & { request?: unknown; requestHash?: unknown; response?: unknown })[]) {
-    if (tx.request !== undefined) tx.requestJson = JSON.stringify(tx.request);
-    delete tx.request;
-    delete tx.requestHash;
-    delete tx.response;
+function existsFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
-  data.version = FORMAT_VERSION;
 }
 
-/** Applies journal entries over the snapshot: each carries a whole record, and the last one wins. */
-function replay(data: DataShape, entries: JournalEntry[]): void {
-  if (entries.length === 0) return;
+function upgrade(data: DataShape, file: string): void {
+  if (data.version < 2) {
+    data.transactions.forEach((tx, i) => {
+      upgradeTransaction(tx);
+      const problem = recordProblem('transaction', tx);
+      if (problem) throw refusal(file, `transactions[${i}] ${problem}`);
+    });
+  }
+}
+
+/**
+ * Replays the journal over the snapshot when it belongs to it: the same generation, or (format 2) none.
+ * A journal one generation behind whose size is what the snapshot says it folded is left over from a
+ * crash mid-fold and is skipped; any other mismatch is refused.
+ */
+async function readJournal(data: DataShape, journal: Journal, file: string, { legacy, fresh }: { legacy: boolean; fresh: boolean }): Promise<{ replayed: boolean; tornBytes: number; stale: boolean }> {
+  let head;
+  try {
+    head = await journal.head();
+  } catch (err) {
+    throw refusal(journal.path, err instanceof LineError ? err.message : (err as Error).message);
+  }
+  const none = { replayed: false, tornBytes: 0, stale: false };
+  if (head.bytes === 0) return none;
+  if (fresh) throw refusal(journal.path, `it is there but its data file ${file} is not (moved or deleted?)`);
+  const folded = data.folded;
+  if (head.generation !== undefined && head.generation === data.generation - 1
+    && (legacy || (folded?.generation === head.generation && folded.bytes === head.bytes))) {
+    return { ...none, stale: true };
+  }
+  if (head.generation !== undefined && head.generation !== data.generation) {
+    throw refusal(journal.path, `it follows snapshot generation ${head.generation} but ${file} is at generation ${data.generation}, so they do not belong together (a file restored from a backup, or copied from another data file?)`);
+  }
   const txs = new Map(data.transactions.map((tx) => [txKey(tx.merchantId, tx.orderId), tx]));
   const deliveries = new Map(data.deliveries.map((d) => [d.id, d]));
-  for (const entry of entries) {
-    if (entry.t === 'tx') {
-      const tx = entry.v as StoredTransaction;
-      txs.set(txKey(tx.merchantId, tx.orderId), tx);
-    } else if (entry.t === 'cb') {
-      const delivery = entry.v as Delivery;
-      deliveries.set(delivery.id, delivery);
-    } else {
-      data.clock = entry.v as ClockState;
-    }
+  let tornBytes: number;
+  try {
+    ({ tornBytes } = await journal.read((entry) => {
+      if (entry.t === 'tx') {
+        const tx = entry.v as StoredTransaction;
+        txs.set(txKey(tx.merchantId, tx.orderId), tx);
+      } else if (entry.t === 'cb') {
+        const delivery = entry.v as Delivery;
+        deliveries.set(delivery.id, delivery);
+      } else if (entry.t === 'clock') {
+        data.clock = entry.v as ClockState;
+      } else {
+        for (const [key, tx] of txs) if (entry.m === undefined || tx.merchantId === entry.m) txs.delete(key);
+        for (const [id, d] of deliveries) if (entry.m === undefined || d.merchantId === entry.m) deliveries.delete(id);
+      }
+    }, { legacy }));
+  } catch (err) {
+    throw refusal(journal.path, err instanceof LineError ? err.message : (err as Error).message);
   }
-  data.transactions = [...txs.values()].sort((a, b) => a.createdAt - b.createdAt);
-  data.deliveries = [...deliveries.values()].sort((a, b) => a.createdAt - b.createdAt);
-}
-
-function isDataShape(data: unknown): data is DataShape {
-  if (data === null || typeof data !== 'object') return false;
-  const d = data as Partial<DataShape>;
-  return d.format === FORMAT && typeof d.version === 'number' && Array.isArray(d.transactions) && Array.isArray(d.deliveries)
-    && typeof d.clock === 'object' && d.clock !== null;
+  data.transactions = [...txs.values()];
+  data.deliveries = [...deliveries.values()];
+  return { replayed: true, tornBytes, stale: false };
 }

@@ -122,7 +122,8 @@ export class TransactionService {
    * before the callback it triggers is sent. A refund counts `amount` (default: all that is left).
    */
   async apply(tx: StoredTransaction, action: Action, cause: string, options: { amount?: number } = {}): Promise<boolean> {
-    if (!canApply(action, tx)) return false;
+    // An order whose initiate could not be written (or that a reset forgot) has nothing left to move.
+    if (!canApply(action, tx) || this.deps.store.getTransaction(tx.merchantId, tx.orderId) !== tx) return false;
     const { clock, generator, store, dispatcher, scheduler } = this.deps;
     const now = clock.now();
     const transition = TRANSITIONS[action];
@@ -233,6 +234,8 @@ export class TransactionService {
     if (tx && tx.status === 'REQUEST_INITIATED' && this.deps.clock.now() >= tx.expiresAt) {
       await this.apply(tx, 'expire', 'payment link expired');
     }
-    return tx;
+    // What is answered from an order is what is on disk: a change still being written is waited for.
+    if (tx) await this.deps.store.settled(tx);
+    return tx && this.deps.store.getTransaction(tx.merchantId, tx.orderId) === tx ? tx : undefined;
   }
 }

@@ -1,0 +1,194 @@
+import { readFile, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Adapter } from 'lowdb';
+import { TextFile } from 'lowdb/node';
+import type { Delivery } from '../callbacks/types.js';
+import type { ClockState } from '../clock/clock.js';
+import type { StoredTransaction } from '../transactions/types.js';
+import { LineError, readLines } from './lines.js';
+import { recordProblem } from './records.js';
+
+export const FORMAT = 'finnet-mock';
+/** 3: one record a line, so the file is read and searched line by line; 2: one JSON text; 1: parsed initiate bodies. */
+export const FORMAT_VERSION = 3;
+
+/** The journal a snapshot folded in: a journal beside it with exactly this is left over from a crash mid-fold. */
+export interface Folded {
+  generation: number;
+  bytes: number;
+}
+
+/** The whole data file. */
+export interface DataShape {
+  format: typeof FORMAT;
+  version: number;
+  /** Counts snapshots, so the journal beside the file is known to belong to it. */
+  generation: number;
+  folded?: Folded;
+  clock: ClockState;
+  transactions: StoredTransaction[];
+  deliveries: Delivery[];
+}
+
+export class StoreError extends Error {}
+
+export type RecordSection = 'transactions' | 'deliveries';
+const KIND = { transactions: 'transaction', deliveries: 'delivery' } as const;
+const OPEN = ',"transactions":[';
+const NEXT = '],"deliveries":[';
+const CLOSE = ']}';
+
+export function emptyData(): DataShape {
+  return { format: FORMAT, version: FORMAT_VERSION, generation: 0, transactions: [], deliveries: [], clock: { offsetMs: 0, frozenAt: null } };
+}
+
+/** Why a data file is refused, in one line that says what to do. */
+export function refusal(file: string, problem: string): StoreError {
+  return new StoreError(`data file ${file} cannot be used: ${problem}. It was left untouched; move it away or pass another --db.`);
+}
+
+function headerProblem(header: unknown): string | null {
+  if (header === null || typeof header !== 'object') return 'it is not a finnet-mock data file';
+  const h = header as Partial<DataShape>;
+  if (h.format !== FORMAT) return `it is not a finnet-mock data file (no "format": "${FORMAT}")`;
+  if (typeof h.version !== 'number' || h.version < 1) return 'its "version" is missing';
+  if (h.version > FORMAT_VERSION) return `it was written by a newer finnet-mock (format version ${h.version})`;
+  if (h.generation !== undefined && (!Number.isInteger(h.generation) || h.generation < 0)) return 'its "generation" is not a whole number';
+  const clock = recordProblem('clock', h.clock);
+  return clock === null ? null : `its clock ${clock}`;
+}
+
+/** The file as one JSON text (format 1 and 2), checked record by record like the line form. */
+async function readWhole(file: string): Promise<DataShape> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw refusal(file, err instanceof SyntaxError ? 'it is not valid JSON (corrupt?)' : (err as Error).message);
+  }
+  const problem = headerProblem(data);
+  if (problem) throw refusal(file, problem);
+  const d = data as DataShape;
+  for (const section of ['transactions', 'deliveries'] as const) {
+    if (!Array.isArray(d[section])) throw refusal(file, `its "${section}" is not a list`);
+    // Format 1 kept the parsed body; the upgrade turns it into text before the records are checked.
+    if (section === 'transactions' && d.version < 2) continue;
+    d[section].forEach((record, i) => {
+      const wrong = recordProblem(KIND[section], record);
+      if (wrong) throw refusal(file, `${section}[${i}] ${wrong}`);
+    });
+  }
+  d.generation ??= 0;
+  return d;
+}
+
+/**
+ * Reads the snapshot line by line, calling `visit` with each record's text; a file in the older one-text
+ * form is parsed whole instead (`visit` then gets each record re-serialised). Throws StoreError, naming
+ * the line, when the file is not a complete snapshot.
+ */
+async function visitSnapshot(file: string, visit: (section: RecordSection, text: string, line: number) => void): Promise<DataShape | null> {
+  let header: DataShape | undefined;
+  let section: RecordSection = 'transactions';
+  let closed = false;
+  try {
+    for await (const line of readLines(file)) {
+      if (!header) {
+        if (!line.text.endsWith(OPEN)) {
+          const whole = await readWhole(file);
+          for (const s of ['transactions', 'deliveries'] as const) for (const r of whole[s]) visit(s, JSON.stringify(r), 0);
+          return { ...whole, transactions: [], deliveries: [] };
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(`${line.text.slice(0, -OPEN.length)}}`);
+        } catch {
+          throw refusal(file, 'its first line is not valid JSON (corrupt?)');
+        }
+        const problem = headerProblem(parsed);
+        if (problem) throw refusal(file, problem);
+        header = { ...(parsed as DataShape), transactions: [], deliveries: [] };
+        header.generation ??= 0;
+      } else if (closed) {
+        if (line.text !== '') throw refusal(file, `line ${line.number} comes after the end of the data`);
+      } else if (line.text === NEXT && section === 'transactions') {
+        section = 'deliveries';
+      } else if (line.text === CLOSE && section === 'deliveries') {
+        closed = true;
+      } else {
+        visit(section, line.text.endsWith(',') ? line.text.slice(0, -1) : line.text, line.number);
+      }
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (err instanceof LineError) throw refusal(file, err.message);
+    throw err;
+  }
+  if (!header) return null;
+  if (!closed) throw refusal(file, 'it ends before its last record (cut off?)');
+  return header;
+}
+
+/** Every record of the snapshot, checked; null when there is no file. */
+export async function readSnapshot(file: string): Promise<DataShape | null> {
+  const records: Record<RecordSection, unknown[]> = { transactions: [], deliveries: [] };
+  let legacy = false;
+  const header = await visitSnapshot(file, (section, text, line) => {
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch {
+      throw refusal(file, `line ${line} is not valid JSON (corrupt?)`);
+    }
+    legacy = line === 0;
+    if (!legacy) {
+      const wrong = recordProblem(KIND[section], record);
+      if (wrong) throw refusal(file, `line ${line}: the ${KIND[section]} ${wrong}`);
+    }
+    records[section].push(record);
+  });
+  if (!header) return null;
+  return { ...header, transactions: records.transactions as StoredTransaction[], deliveries: records.deliveries as Delivery[] };
+}
+
+/**
+ * The records of the snapshot whose text contains one of `needles` (a cheap filter), parsed: what a
+ * failed write rolls back to is found without parsing the whole file at once.
+ */
+export async function findInSnapshot(file: string, needles: readonly string[]): Promise<Record<RecordSection, unknown[]>> {
+  const found: Record<RecordSection, unknown[]> = { transactions: [], deliveries: [] };
+  await visitSnapshot(file, (section, text) => {
+    if (needles.some((n) => text.includes(n))) found[section].push(JSON.parse(text));
+  });
+  return found;
+}
+
+/** The snapshot as text: a header line, then one record a line, so readers never hold the whole file as one string. */
+export function serializeSnapshot(data: DataShape): string {
+  const { transactions, deliveries, ...header } = data;
+  const lines = (records: readonly unknown[]) => records.map((r, i) => `${JSON.stringify(r)}${i < records.length - 1 ? ',' : ''}\n`).join('');
+  return `${JSON.stringify(header).slice(0, -1)}${OPEN}\n${lines(transactions)}${NEXT}\n${lines(deliveries)}${CLOSE}\n`;
+}
+
+/** lowdb's adapter for the snapshot: read line by line, written atomically (temp file, then rename). */
+export class SnapshotFile implements Adapter<DataShape> {
+  private readonly text: TextFile;
+
+  constructor(readonly path: string) {
+    this.text = new TextFile(path);
+  }
+
+  read(): Promise<DataShape | null> {
+    return readSnapshot(this.path);
+  }
+
+  async write(data: DataShape): Promise<void> {
+    try {
+      await this.text.write(serializeSnapshot(data));
+    } catch (err) {
+      // A write cut short by a full disk leaves its temp file; removing it gives the space back.
+      await unlink(join(dirname(this.path), `.${basename(this.path)}.tmp`)).catch(() => {});
+      throw err;
+    }
+  }
+}
