@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import { acceptedTypes, CHANNELS, type Channel } from '../channels/table.js';
+import { isSendableUrl } from './http-url.js';
 import { canonicalPath, labelOf } from './labels.js';
 import { outlineOf, type SchemaOutline } from './schema-outline.js';
 import { SCHEMA_DIR } from '../paths.js';
@@ -22,8 +23,13 @@ export interface ValidationFailure {
   rule: string;
 }
 
+/**
+ * `fast` stops at the first failure (linear, and all a valid body costs); `thorough` collects every failure so the
+ * first in document order can be reported, and only ever sees a body clipped to what the schemas allow.
+ */
 interface CompiledRules {
-  validate: ValidateFunction;
+  fast: ValidateFunction;
+  thorough: ValidateFunction;
   outline: SchemaOutline;
 }
 
@@ -35,20 +41,62 @@ const REQUEST_SCHEMA_FILES = ['common.json', 'order.json', 'item.json', 'custome
 /** Bodies of the operations on an existing order, each with its own schema file. */
 export type Operation = 'void' | 'refund';
 
-function toNumber(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value);
+/** One past the longest array and string any request schema allows: cut there, each keeps its verdict. */
+interface Limits {
+  items: number;
+  chars: number;
+}
+
+// Only numbers and strings are converted: anything else is the field's own format error, never a thrown TypeError.
+function numberOf(value: unknown): number {
+  return typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
 }
 
 /** `order.item` must add up to `order.amount` (sum of quantity × unitPrice) whenever items are sent. */
-function itemsTotalEqualsAmount(this: unknown, _schema: boolean, order: unknown, _parent?: unknown, cxt?: { instancePath: string }): boolean {
+function itemsTotalEqualsAmount(this: unknown, _schema: boolean, order: unknown, parent?: { properties?: { item?: { maxItems?: number } } },
+  cxt?: { instancePath: string }): boolean {
   const validateFn = itemsTotalEqualsAmount as unknown as { errors?: Partial<ErrorObject>[] };
   const { item, amount } = (order ?? {}) as { item?: unknown; amount?: unknown };
-  if (!Array.isArray(item) || item.length === 0 || amount === undefined) return true;
+  // Too many items is reported as that, whatever they add up to (and the sum is never taken over a clipped list).
+  const tooMany = Array.isArray(item) && item.length > (parent?.properties?.item?.maxItems ?? Infinity);
+  if (!Array.isArray(item) || item.length === 0 || tooMany || !Number.isFinite(numberOf(amount))) return true;
   const total = item.reduce((sum: number, it: { quantity?: unknown; unitPrice?: unknown } | null) =>
-    sum + toNumber(it?.quantity) * toNumber(it?.unitPrice), 0);
-  if (!Number.isFinite(total) || total === toNumber(amount)) return true;
+    sum + numberOf(it?.quantity) * numberOf(it?.unitPrice), 0);
+  if (!Number.isFinite(total) || total === numberOf(amount)) return true;
   validateFn.errors = [{ keyword: 'itemsTotalEqualsAmount', instancePath: `${cxt?.instancePath ?? ''}/amount`, params: {} }];
   return false;
+}
+
+function createAjv(allErrors: boolean, files: string[]): InstanceType<typeof Ajv2020> {
+  const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats(ajv, ['email']);
+  ajv.addFormat('http-url', { type: 'string', validate: isSendableUrl });
+  ajv.addKeyword({ keyword: 'itemsTotalEqualsAmount', type: 'object', schemaType: 'boolean', errors: true, validate: itemsTotalEqualsAmount });
+  for (const file of files) ajv.addSchema(loadSchemaFile(file) as object);
+  return ajv;
+}
+
+/** The largest value `keyword` has anywhere in the given schemas. */
+function largest(keyword: string, node: unknown): number {
+  if (node === null || typeof node !== 'object') return 0;
+  const own = (node as Record<string, unknown>)[keyword];
+  return Math.max(typeof own === 'number' ? own : 0, ...Object.values(node).map((child) => largest(keyword, child)));
+}
+
+/**
+ * What the schemas see of a parsed body, at bounded cost: only the keys they look at, every array and string
+ * cut to `limits`. The thorough pass runs on this view, so a 1 MB body costs it no more than a small one.
+ */
+function viewOf(value: unknown, path: string, outline: SchemaOutline, limits: Limits): unknown {
+  if (typeof value === 'string') return value.length > limits.chars ? value.slice(0, limits.chars) : value;
+  const below = path ? `${path}.` : '';
+  if (Array.isArray(value)) return value.slice(0, limits.items).map((v) => viewOf(v, `${below}*`, outline, limits));
+  if (value === null || typeof value !== 'object') return value;
+  const view: Record<string, unknown> = {};
+  for (const key of outline.children.get(path) ?? []) {
+    if (Object.hasOwn(value, key)) view[key] = viewOf((value as Record<string, unknown>)[key], below + key, outline, limits);
+  }
+  return view;
 }
 
 /** Compiles the request schemas once and reports the first failing field in document order. */
@@ -56,39 +104,43 @@ export class RequestValidator {
   private readonly core: CompiledRules;
   private readonly byChannel = new Map<Channel, CompiledRules>();
   private readonly operations: Record<Operation, CompiledRules>;
+  private readonly limits: Limits;
 
   constructor() {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(ajv, ['email']);
-    ajv.addKeyword({ keyword: 'itemsTotalEqualsAmount', type: 'object', schemaType: 'boolean', errors: true, validate: itemsTotalEqualsAmount });
-    for (const file of REQUEST_SCHEMA_FILES) ajv.addSchema(loadSchemaFile(file) as object);
-    for (const file of readdirSync(join(SCHEMA_DIR, 'channels'))) ajv.addSchema(loadSchemaFile(`channels/${file}`) as object);
+    const files = [...REQUEST_SCHEMA_FILES, ...readdirSync(join(SCHEMA_DIR, 'channels')).map((f) => `channels/${f}`)];
+    const schemas = files.map(loadSchemaFile);
+    this.limits = { items: largest('maxItems', schemas) + 1, chars: largest('maxLength', schemas) + 1 };
+    const fast = createAjv(false, files);
+    const thorough = createAjv(true, files);
 
     const knownTypes = { type: 'object', properties: { sourceOfFunds: { type: 'object', properties: { type: { enum: acceptedTypes() } } } } };
-    const compile = (ruleFiles: string[]): CompiledRules => ({
-      validate: ajv.compile({
-        allOf: [{ $ref: `${BASE}initiate-request.json` }, ...ruleFiles.map((f) => ({ $ref: `${BASE}channels/${f}` })), knownTypes],
-      }),
-      outline: outlineOf('initiate-request.json', ruleFiles),
-    });
+    const both = (schema: object, outline: SchemaOutline): CompiledRules => ({ fast: fast.compile(schema), thorough: thorough.compile(schema), outline });
+    const compile = (ruleFiles: string[]): CompiledRules => both(
+      { allOf: [{ $ref: `${BASE}initiate-request.json` }, ...ruleFiles.map((f) => ({ $ref: `${BASE}channels/${f}` })), knownTypes] },
+      outlineOf('initiate-request.json', ruleFiles),
+    );
     this.core = compile([]);
     for (const channel of CHANNELS) if (channel.rules) this.byChannel.set(channel, compile([channel.rules]));
-    const operation = (file: string): CompiledRules => ({ validate: ajv.compile({ $ref: `${BASE}${file}` }), outline: outlineOf(file, []) });
+    const operation = (file: string): CompiledRules => both({ $ref: `${BASE}${file}` }, outlineOf(file, []));
     this.operations = { void: operation('void-request.json'), refund: operation('refund-request.json') };
   }
 
   /** Validates an initiate body (already known to be an object) against the core rules plus the channel's. */
   validate(body: Record<string, unknown>, channel: Channel | undefined): ValidationFailure | null {
-    const rules = (channel && this.byChannel.get(channel)) ?? this.core;
-    if (rules.validate(body)) return null;
-    return firstFailure(rules.validate.errors ?? [], rules.outline, body);
+    return this.check((channel && this.byChannel.get(channel)) ?? this.core, body);
   }
 
   /** Validates the JSON body of a void or refund. */
   validateOperation(operation: Operation, body: unknown): ValidationFailure | null {
-    const rules = this.operations[operation];
-    if (rules.validate(body)) return null;
-    return firstFailure(rules.validate.errors ?? [], rules.outline, body);
+    return this.check(this.operations[operation], body);
+  }
+
+  private check(rules: CompiledRules, body: unknown): ValidationFailure | null {
+    if (rules.fast(body)) return null;
+    const view = viewOf(body, '', rules.outline, this.limits);
+    // A failure the view hides (a rule it does not model, a string without maxLength): report the one fast found.
+    if (rules.thorough(view)) return firstFailure(rules.fast.errors ?? [], rules.outline, body);
+    return firstFailure(rules.thorough.errors ?? [], rules.outline, view);
   }
 }
 
