@@ -1,6 +1,6 @@
 // npm run bench: finnet-mock against its ceiling (bare Node) and its framework (bare Express), on this machine.
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startChild, type Child } from './child.js';
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   const prefillStarted = performance.now();
   const prefill = await load({ name: 'prefill', url: `${filling.url}/pg/payment/card/initiate`, headers: { authorization: AUTHORIZATION },
     body: initiateBody('P'), connections: CONNECTIONS, amount: PREFILL });
+  const filled = fileSizes(fullDb);
   await filling.stop();
   const restartAsked = performance.now();
   const full = await startMock(fullDb);
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
   const [initiateFull, checkFull] = await measureMock(full, ` (+${PREFILL / 1000}k stored)`);
   results.push(initiateFull, checkFull);
   const rssAfter = full.rssMb();
+  const afterRuns = fileSizes(fullDb);
   await full.stop();
 
   const [a, b, c, d] = results as [LoadResult, LoadResult, LoadResult, LoadResult];
@@ -116,8 +118,15 @@ initiate c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 1.0: ${verdict(c.rps / 
 check    d/b = ${(d.rps / b.rps).toFixed(2)} (target ≥ 1.2: ${verdict(d.rps / b.rps >= 1.2)})
 initiate p99 = ${c.p99} ms (target < 25: ${verdict(c.p99 < 25)})
 with ${PREFILL} stored: initiate ${(initiateFull.rps / c.rps).toFixed(2)}×, check ${(checkFull.rps / d.rps).toFixed(2)}× of the empty run (target ≥ 0.90: ${verdict(initiateFull.rps / c.rps >= 0.9 && checkFull.rps / d.rps >= 0.9)})
+data file after the ${PREFILL} burst: ${filled} (folded by bytes and lines as it goes); after the runs on it: ${afterRuns}
 server RSS with ${PREFILL} stored: ${rss.toFixed(0)} MB (target < 300: ${verdict(rss < 300)}); ${rssAfter.toFixed(0)} MB after the runs above added their own orders
 callbacks: ${callbacks.received}/${CALLBACKS} delivered in ${callbacks.seconds.toFixed(2)} s, ${callbacks.duplicates} duplicates (target ≤ 10 s, exactly once: ${verdict(callbacks.received === CALLBACKS && callbacks.duplicates === 0 && callbacks.seconds <= 10)})`);
+}
+
+/** The snapshot's and the journal's sizes, as `snapshot 12.3 MB + journal 4.5 MB`. */
+function fileSizes(db: string): string {
+  const mb = (file: string) => `${(statSync(file).size / 2 ** 20).toFixed(1)} MB`;
+  return `snapshot ${mb(db)} + journal ${mb(`${db}.journal`)}`;
 }
 
 main().catch((err: Error) => {

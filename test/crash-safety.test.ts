@@ -166,10 +166,10 @@ describe('crash safety', () => {
     const padding = Buffer.alloc(10 * 2 ** 20, ' ');
     for (let i = 0; i < 60; i++) {
       stream.write(`{"t":"clock","v":{"offsetMs":${i},"frozenAt":null}}`);
-      if (!stream.write(padding)) await new Promise((r) => stream.once('drain', r));
+      if (!stream.write(padding)) await new Promise<void>((r) => stream.once('drain', () => r()));
       stream.write('\n');
     }
-    await new Promise((r) => stream.end(r));
+    await new Promise<void>((r) => stream.end(() => r()));
     expect(statSync(`${db}.journal`).size).toBeGreaterThan(600 * 10 ** 6);
     try {
       const big = await startServer(db);

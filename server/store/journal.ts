@@ -1,5 +1,5 @@
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
-import { LineError, readLines } from './lines.js';
+import { LineError, readLines, writeAll } from './lines.js';
 import { recordProblem, upgradeTransaction } from './records.js';
 
 /** One change, as a journal line: the whole record as it is now (replaying keeps the last one), or a reset. */
@@ -108,10 +108,7 @@ export class Journal {
     try {
       if (this.restartDue !== null) await this.restart(this.restartDue);
       this.handle ??= await open(this.path, 'a');
-      for (let written = 0; written < data.length;) {
-        // A short write (a full disk, a file-size limit) is retried for the rest, which then fails with the reason.
-        written += (await this.handle.write(data, written, data.length - written)).bytesWritten;
-      }
+      await writeAll(this.handle, data);
     } catch (err) {
       // A journal being started afresh is rewritten whole by the next try; only a partial append is cut back.
       if (this.restartDue === null) await this.undo();
@@ -141,8 +138,7 @@ export class Journal {
     const header = `${JSON.stringify({ t: 'gen', v: generation })}\n`;
     const handle = await open(this.path, 'w');
     try {
-      const { bytesWritten } = await handle.write(header);
-      if (bytesWritten !== Buffer.byteLength(header)) throw new Error('short write');
+      await writeAll(handle, Buffer.from(header));
     } finally {
       await handle.close();
     }

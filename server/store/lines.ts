@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** One line of a file read by `readLines`. */
 export interface Line {
@@ -67,4 +67,9 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
   } finally {
     await handle.close();
   }
+}
+
+/** Writes all of `data`; a short write (a full disk, a file-size limit) is retried for the rest, which then fails with the reason. */
+export async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+  for (let written = 0; written < data.length;) written += (await handle.write(data, written, data.length - written)).bytesWritten;
 }

@@ -1,11 +1,10 @@
-import { readFile, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { TextFile } from 'lowdb/node';
 import type { Delivery } from '../callbacks/types.js';
 import type { ClockState } from '../clock/clock.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { LineError, readLines } from './lines.js';
+import { LineError, readLines, writeAll } from './lines.js';
 import { recordProblem } from './records.js';
 
 export const FORMAT = 'finnet-mock';
@@ -163,31 +162,49 @@ export async function findInSnapshot(file: string, needles: readonly string[]): 
   return found;
 }
 
-/** The snapshot as text: a header line, then one record a line, so readers never hold the whole file as one string. */
-export function serializeSnapshot(data: DataShape): string {
+/** The snapshot's lines: a header, then one record a line, so readers never hold the whole file as one string. */
+function* snapshotLines(data: DataShape): Generator<string> {
   const { transactions, deliveries, ...header } = data;
-  const lines = (records: readonly unknown[]) => records.map((r, i) => `${JSON.stringify(r)}${i < records.length - 1 ? ',' : ''}\n`).join('');
-  return `${JSON.stringify(header).slice(0, -1)}${OPEN}\n${lines(transactions)}${NEXT}\n${lines(deliveries)}${CLOSE}\n`;
+  yield `${JSON.stringify(header).slice(0, -1)}${OPEN}\n`;
+  // The lists as they are now: a reset during the write replaces them, and its journal line follows this snapshot.
+  for (const [records, end] of [[transactions, NEXT], [deliveries, CLOSE]] as const) {
+    for (let i = 0; i < records.length; i++) yield `${JSON.stringify(records[i])}${i < records.length - 1 ? ',' : ''}\n`;
+    yield `${end}\n`;
+  }
 }
 
-/** lowdb's adapter for the snapshot: read line by line, written atomically (temp file, then rename). */
-export class SnapshotFile implements Adapter<DataShape> {
-  private readonly text: TextFile;
+// Lines are written in pieces of about this size, so a snapshot never exists in memory whole.
+const WRITE_PIECE = 1 << 20;
 
-  constructor(readonly path: string) {
-    this.text = new TextFile(path);
-  }
+/** lowdb's adapter for the snapshot: read line by line, written in pieces to a temp file that is then renamed over it. */
+export class SnapshotFile implements Adapter<DataShape> {
+  constructor(readonly path: string) {}
 
   read(): Promise<DataShape | null> {
     return readSnapshot(this.path);
   }
 
   async write(data: DataShape): Promise<void> {
+    const temp = join(dirname(this.path), `.${basename(this.path)}.tmp`);
+    const handle = await open(temp, 'w');
     try {
-      await this.text.write(serializeSnapshot(data));
+      let piece: string[] = [];
+      let size = 0;
+      for (const line of snapshotLines(data)) {
+        piece.push(line);
+        size += line.length;
+        if (size < WRITE_PIECE) continue;
+        await writeAll(handle, Buffer.from(piece.join('')));
+        piece = [];
+        size = 0;
+      }
+      await writeAll(handle, Buffer.from(piece.join('')));
+      await handle.close();
+      await rename(temp, this.path);
     } catch (err) {
       // A write cut short by a full disk leaves its temp file; removing it gives the space back.
-      await unlink(join(dirname(this.path), `.${basename(this.path)}.tmp`)).catch(() => {});
+      await handle.close().catch(() => {});
+      await unlink(temp).catch(() => {});
       throw err;
     }
   }
