@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelOf } from '../server/channels/table.js';
-import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from '../server/http/json-body.js';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../server/http/json-body.js';
 import type { Operation } from '../server/validation/request-validator.js';
 import { basicAuth, kredivoRequest } from './helpers/instance.js';
 import { useSimulator } from './helpers/suite.js';
@@ -59,19 +59,24 @@ function withItems(items: unknown[], amount = '200'): string {
 
 const item = (fields: Record<string, unknown>) => JSON.stringify({ name: 'n', quantity: 1, unitPrice: 1, ...fields });
 
+// Refused by the body reader before it parses them, so their cost does not depend on their shape.
+const TOO_MANY_VALUES = `Bad Request. Body holds more than ${MAX_JSON_VALUES} JSON values`;
+// Every answer below comes within this, whatever the body: the issue's "well under 100 ms" for a 1 MB body.
+const ANSWER_MS = 100;
+
 /** [what, endpoint, body, the answer's responseMessage] */
 const HOSTILE: [string, string, () => string, string][] = [
-  ['order.item of empty objects', 'initiate', () => oneMegabyte('{}', (b, m) => (b.order.item = m)), 'Invalid Field Format. The order.item format is invalid'],
-  ['order.item of zeros', 'initiate', () => oneMegabyte('0', (b, m) => (b.order.item = m)), 'Invalid Field Format. The order.item format is invalid'],
-  ['order.item of strings', 'initiate', () => oneMegabyte('"x"', (b, m) => (b.order.item = m)), 'Invalid Field Format. The order.item format is invalid'],
-  ['order.item of valid items that do not add up', 'initiate', () => oneMegabyte(item({}), (b, m) => (b.order.item = m)), 'Invalid Field Format. The order.item format is invalid'],
+  ['order.item of empty objects', 'initiate', () => oneMegabyte('{}', (b, m) => (b.order.item = m)), TOO_MANY_VALUES],
+  ['order.item of zeros', 'initiate', () => oneMegabyte('0', (b, m) => (b.order.item = m)), TOO_MANY_VALUES],
+  ['order.item of strings', 'initiate', () => oneMegabyte('"x"', (b, m) => (b.order.item = m)), TOO_MANY_VALUES],
+  ['order.item of valid items that do not add up', 'initiate', () => oneMegabyte(item({}), (b, m) => (b.order.item = m)), TOO_MANY_VALUES],
   ['order.item at the cap, every item broken', 'initiate', () => withItems(Array.from({ length: 100 }, () => ({ name: {}, quantity: 'q'.repeat(10_000) }))), 'Invalid Field Format. The order.item.0.name format is invalid'],
   ['order.item one over the cap', 'initiate', () => withItems(Array.from({ length: 101 }, () => ({ name: 'n', quantity: 1, unitPrice: 1 })), '101'), 'Invalid Field Format. The order.item format is invalid'],
-  ['order.item of arrays nested as deep as allowed', 'initiate', () => oneMegabyte(nested(MAX_JSON_DEPTH - 4), (b, m) => (b.order.item = m)), 'Invalid Field Format. The order.item format is invalid'],
-  ['customer.firstName of deep arrays', 'initiate', () => oneMegabyte(nested(MAX_JSON_DEPTH - 4), (b, m) => (b.customer.firstName = m)), 'Invalid Field Format. The customer.first name format is invalid'],
-  ['customer as an object of 50 000 keys', 'initiate', () => JSON.stringify(kredivoRequest()).replace(/"customer":\{[^}]*\}/, `"customer":${wide(50_000)}`), 'Invalid Mandatory Field customer.email'],
-  ['order with 50 000 unknown keys and no amount', 'initiate', () => JSON.stringify(kredivoRequest()).replace('"order":{', `"order":${wide(50_000).slice(0, -1)},`).replace('"amount":"200",', ''), 'Invalid Mandatory Field order.amount'],
-  ['meta.data of 1 MB with an invalid phone', 'initiate', () => oneMegabyte('{}', (b, m) => { b.meta = { data: m }; b.customer.mobilePhone = '0812'; }), 'Invalid Field Format. The customer.mobile phone format is invalid'],
+  ['order.item of arrays nested as deep as allowed', 'initiate', () => oneMegabyte(nested(MAX_JSON_DEPTH - 4), (b, m) => (b.order.item = m)), TOO_MANY_VALUES],
+  ['customer.firstName of deep arrays', 'initiate', () => oneMegabyte(nested(MAX_JSON_DEPTH - 4), (b, m) => (b.customer.firstName = m)), TOO_MANY_VALUES],
+  ['customer as an object of 50 000 keys', 'initiate', () => JSON.stringify(kredivoRequest()).replace(/"customer":\{[^}]*\}/, `"customer":${wide(50_000)}`), TOO_MANY_VALUES],
+  ['order with 50 000 unknown keys and no amount', 'initiate', () => JSON.stringify(kredivoRequest()).replace('"order":{', `"order":${wide(50_000).slice(0, -1)},`).replace('"amount":"200",', ''), TOO_MANY_VALUES],
+  ['meta.data of 1 MB with an invalid phone', 'initiate', () => oneMegabyte('{}', (b, m) => { b.meta = { data: m }; b.customer.mobilePhone = '0812'; }), TOO_MANY_VALUES],
   ['callbackUrl of 1 MB', 'initiate', () => longString('a', (b, m) => (b.url.callbackUrl = m), 'http://'), 'Invalid Field Format. The url.callback url format is invalid'],
   ['callbackUrl of 1 MB ending in a space', 'initiate', () => longString('a', (b, m) => (b.url.callbackUrl = m), 'http://', ' '), 'Invalid Field Format. The url.callback url format is invalid'],
   ['email of 1 MB of labels', 'initiate', () => longString('a.', (b, m) => (b.customer.email = m), 'a@'), 'Invalid Field Format. The customer.email format is invalid'],
@@ -83,7 +88,7 @@ const HOSTILE: [string, string, () => string, string][] = [
   ['item name of 1 MB', 'initiate', () => longString('n', (b, m) => (b.order.item[0].name = m)), 'Invalid Field Format. The order.item.0.name format is invalid'],
   ['recurring.startDate of 1 MB', 'initiate', () => longString('1', (b, m) => (b.recurring = { startDate: m })), 'Invalid Field Format. The recurring.start date format is invalid'],
   ['card token of 1 MB', 'initiate', () => longString('a', (b, m) => (b.card = { token: m })), 'Invalid Field Format. The card.token format is invalid'],
-  ['refund with an order of 50 000 keys', 'refund', () => JSON.stringify({ order: { ...JSON.parse(wide(50_000)), amount: 'x' } }), 'Invalid Mandatory Field order.id'],
+  ['refund with an order of 50 000 keys', 'refund', () => JSON.stringify({ order: { ...JSON.parse(wide(50_000)), amount: 'x' } }), TOO_MANY_VALUES],
   ['refund with an order id of 1 MB', 'refund', () => JSON.stringify({ order: { id: 'A'.repeat(MAX_BODY_BYTES - 100) } }), 'Invalid Field Format. The order.id format is invalid'],
   ['void with an order id of 1 MB of digits', 'void', () => JSON.stringify({ order: { id: '1'.repeat(MAX_BODY_BYTES - 100) } }), 'Invalid Field Format. The order.id format is invalid'],
 ];
@@ -168,10 +173,11 @@ describe('a 1 MB body of any shape is refused quickly, and the simulator stays r
     const { hostile, reading, answers } = await burst(path, text);
     for (const answer of answers) {
       expect(answer.status).toBe(400);
-      expect(answer.body.responseCode).toBe('4000001');
+      expect(answer.body.responseCode).toBe(message === TOO_MANY_VALUES ? '4000000' : '4000001');
       expect(answer.body.responseMessage).toBe(message);
       expect(typeof answer.body.traceId).toBe('string');
     }
+    expect(median(hostile.answerMs)).toBeLessThan(ANSWER_MS);
     const aboutAsFastAs = (ms: number[]) => median(ms) * READING_NOISE + BEYOND_READING_MS;
     expect(median(hostile.answerMs)).toBeLessThan(aboutAsFastAs(reading.answerMs));
     expect(median(hostile.stallMs)).toBeLessThan(aboutAsFastAs(reading.stallMs));

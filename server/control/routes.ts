@@ -152,7 +152,7 @@ export function controlRouter(ctx: AppContext): Router {
     const action = text(body.action) ?? (req.method === 'PUT' ? 'put' : undefined);
     const instant = (value: unknown) => {
       const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-      if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_TIME) throw new Problem(400, 'Bad time', `"${String(value)}" is not an ISO-8601 time or epoch milliseconds between 1970 and 9999`);
+      if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_TIME) throw new Problem(400, 'Bad time', `${JSON.stringify(value)?.slice(0, 100)} is not an ISO-8601 time or epoch milliseconds between 1970 and 9999`);
       return ms;
     };
     switch (action) {

@@ -26,9 +26,16 @@ function isJsonType(header: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-/** Nesting depth of a JSON text, counted without parsing (strings skipped), stopping early past `limit`. */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
+/** More values than any gateway request holds (100 items of a few fields): parsing is bounded whatever the shape. */
+export const MAX_JSON_VALUES = 10_000;
+
+/**
+ * Why a JSON text is refused before it is parsed: nested deeper than `MAX_JSON_DEPTH` or holding more than
+ * `MAX_JSON_VALUES` values (containers and commas counted, strings skipped, stopping early); null when neither.
+ */
+export function jsonShapeProblem(text: string): string | null {
   let depth = 0;
+  let values = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -38,12 +45,15 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
     } else if (c === 34) {
       inString = true;
     } else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
+      if (++depth > MAX_JSON_DEPTH) return `Body is nested deeper than ${MAX_JSON_DEPTH} levels`;
+      if (++values > MAX_JSON_VALUES) break;
     } else if (c === 125 || c === 93) {
       depth--;
+    } else if (c === 44 && ++values > MAX_JSON_VALUES) {
+      break;
     }
   }
-  return false;
+  return values > MAX_JSON_VALUES ? `Body holds more than ${MAX_JSON_VALUES} JSON values` : null;
 }
 
 /**
@@ -79,7 +89,8 @@ export function readJsonObject(req: IncomingMessage): Promise<JsonBody> {
       } catch {
         return reject(new BodyError('Body is not valid UTF-8'));
       }
-      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return reject(new BodyError(`Body is nested deeper than ${MAX_JSON_DEPTH} levels`, text));
+      const shape = jsonShapeProblem(text);
+      if (shape) return reject(new BodyError(shape, text));
       let body: unknown;
       try {
         body = JSON.parse(text);
