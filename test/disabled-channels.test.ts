@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../server/config.js';
-import type { Instance } from '../server/instance.js';
 import { channelRequest } from './helpers/channel-requests.js';
-import { initiate, MERCHANT, OTHER_MERCHANT, startTestInstance } from './helpers/instance.js';
+import { initiate, MERCHANT, OTHER_MERCHANT } from './helpers/instance.js';
+import { mockTransaction, useSimulator } from './helpers/suite.js';
 
 describe('--disable-channel / FINNET_MOCK_DISABLED_CHANNELS', () => {
   it('is empty by default', () => {
@@ -30,34 +30,30 @@ describe('--disable-channel / FINNET_MOCK_DISABLED_CHANNELS', () => {
 });
 
 describe('a channel the merchant has not enabled', () => {
-  let instance: Instance;
-  beforeAll(async () => {
-    instance = await startTestInstance({ disabledChannels: [{ merchantId: MERCHANT.id, type: 'idm' }, { merchantId: '*', type: 'linkaja' }] });
-  });
-  afterAll(() => instance.stop());
+  const sim = useSimulator({ config: { disabledChannels: [{ merchantId: MERCHANT.id, type: 'idm' }, { merchantId: '*', type: 'linkaja' }] } });
 
   it('answers 403 4030001 Feature Not Allowed at initiate and stores nothing', async () => {
     const body = channelRequest('idm');
-    const { status, body: answer } = await initiate(instance, body);
+    const { status, body: answer } = await initiate(sim.instance, body);
     expect(status).toBe(403);
     expect(answer).toMatchObject({ responseCode: '4030001', responseMessage: 'Feature Not Allowed' });
     expect(Object.keys(answer)).toEqual(['responseCode', 'responseMessage', 'processingTime', 'traceId']);
-    expect(instance.ctx.store.getTransaction(MERCHANT.id, body.order.id)).toBeUndefined();
+    expect(await mockTransaction(sim.instance, body.order.id)).toBeUndefined();
   });
 
   it('stays enabled for other merchants; * disables it for everyone, under any of its names', async () => {
-    expect((await initiate(instance, channelRequest('idm'), OTHER_MERCHANT)).status).toBe(200);
-    expect((await initiate(instance, channelRequest('alfamart'))).status).toBe(200);
+    expect((await initiate(sim.instance, channelRequest('idm'), OTHER_MERCHANT)).status).toBe(200);
+    expect((await initiate(sim.instance, channelRequest('alfamart'))).status).toBe(200);
     for (const merchant of [MERCHANT, OTHER_MERCHANT]) {
-      expect((await initiate(instance, channelRequest('linkaja'), merchant)).body.responseCode).toBe('4030001');
-      expect((await initiate(instance, channelRequest('linkajaapplink'), merchant)).body.responseCode).toBe('4030001');
+      expect((await initiate(sim.instance, channelRequest('linkaja'), merchant)).body.responseCode).toBe('4030001');
+      expect((await initiate(sim.instance, channelRequest('linkajaapplink'), merchant)).body.responseCode).toBe('4030001');
     }
   });
 
   it('still reports a malformed request as such before refusing the channel', async () => {
     const body = channelRequest('idm');
     delete body.customer.mobilePhone;
-    const { status, body: answer } = await initiate(instance, body);
+    const { status, body: answer } = await initiate(sim.instance, body);
     expect(status).toBe(400);
     expect(answer.responseMessage).toBe('Invalid Mandatory Field customer.mobile phone');
   });
@@ -65,17 +61,17 @@ describe('a channel the merchant has not enabled', () => {
   it('is not offered on the hosted page', async () => {
     const mine = channelRequest(null);
     const theirs = channelRequest(null);
-    const link = (await initiate(instance, mine)).body.redirecturl as string;
-    const otherLink = (await initiate(instance, theirs, OTHER_MERCHANT)).body.redirecturl as string;
-    const page = await request(instance.server).get(new URL(link).pathname);
+    const link = (await initiate(sim.instance, mine)).body.redirecturl as string;
+    const otherLink = (await initiate(sim.instance, theirs, OTHER_MERCHANT)).body.redirecturl as string;
+    const page = await request(sim.instance.server).get(new URL(link).pathname);
     expect(page.text).toContain('data-testid="channel-alfamart"');
     expect(page.text).not.toContain('data-testid="channel-idm"');
     expect(page.text).not.toContain('data-testid="channel-linkaja"');
-    const otherPage = await request(instance.server).get(new URL(otherLink).pathname);
+    const otherPage = await request(sim.instance.server).get(new URL(otherLink).pathname);
     expect(otherPage.text).toContain('data-testid="channel-idm"');
-    const picked = await request(instance.server).post(new URL(link).pathname).type('form').send({ channel: 'idm' });
+    const picked = await request(sim.instance.server).post(new URL(link).pathname).type('form').send({ channel: 'idm' });
     expect(picked.status).toBe(303);
     expect(picked.headers.location).toBe(new URL(link).pathname);
-    expect(instance.ctx.store.getTransaction(MERCHANT.id, mine.order.id)!.channel).toBe('hosted');
+    expect((await mockTransaction(sim.instance, mine.order.id, MERCHANT.id))?.channel).toBe('hosted');
   });
 });

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { Instance } from '../server/instance.js';
-import { basicAuth, checkStatus, initiate, kredivoRequest, MERCHANT, orderId, startTestInstance } from './helpers/instance.js';
+import { basicAuth, checkStatus, initiate, kredivoRequest, MERCHANT, orderId } from './helpers/instance.js';
+import { moveClock, useSimulator } from './helpers/suite.js';
 
-let instance: Instance;
-beforeAll(async () => {
-  instance = await startTestInstance();
-});
-afterAll(() => instance.stop());
+const sim = useSimulator();
 
 const JAKARTA = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -17,15 +13,14 @@ function jakarta(epochMs: number): string {
 
 describe('initiate: the Kredivo sample request from the Finpay docs', () => {
   it('answers 200 with exactly the documented shape, key order included', async () => {
-    instance.ctx.clock.freeze();
-    const now = instance.ctx.clock.now();
-    const { status, body } = await initiate(instance, kredivoRequest());
-    instance.ctx.clock.resume();
+    const { epochMs: now } = await moveClock(sim.instance, { action: 'freeze' });
+    const { status, body } = await initiate(sim.instance, kredivoRequest());
+    await moveClock(sim.instance, { action: 'resume' });
     expect(status).toBe(200);
     expect(Object.keys(body)).toEqual(['responseCode', 'responseMessage', 'redirecturl', 'expiryLink', 'paymentCode', 'processingTime']);
     expect(body.responseCode).toBe('2000000');
     expect(body.responseMessage).toBe('Success');
-    expect(body.redirecturl).toMatch(new RegExp(`^http://localhost:${instance.port}/kredivo/v2/signin\\?tk=[0-9A-Za-z]{40}$`));
+    expect(body.redirecturl).toMatch(new RegExp(`^http://localhost:${sim.instance.port}/kredivo/v2/signin\\?tk=[0-9A-Za-z]{40}$`));
     expect(body.expiryLink).toMatch(JAKARTA);
     expect(body.expiryLink).toBe(jakarta(now + 15 * 60_000));
     expect(body.paymentCode).toBeNull();
@@ -34,15 +29,14 @@ describe('initiate: the Kredivo sample request from the Finpay docs', () => {
   });
 
   it('uses order.timeout minutes for expiryLink (number or digit string)', async () => {
-    instance.ctx.clock.freeze();
-    const now = instance.ctx.clock.now();
+    const { epochMs: now } = await moveClock(sim.instance, { action: 'freeze' });
     const a = kredivoRequest();
     a.order.timeout = 60;
     const b = kredivoRequest();
     b.order.timeout = '1440';
-    const ra = await initiate(instance, a);
-    const rb = await initiate(instance, b);
-    instance.ctx.clock.resume();
+    const ra = await initiate(sim.instance, a);
+    const rb = await initiate(sim.instance, b);
+    await moveClock(sim.instance, { action: 'resume' });
     expect(ra.body.expiryLink).toBe(jakarta(now + 60 * 60_000));
     expect(rb.body.expiryLink).toBe(jakarta(now + 1440 * 60_000));
   });
@@ -56,10 +50,10 @@ describe('initiate: the Kredivo sample request from the Finpay docs', () => {
     body.customer_details = { billing_address: { first_name: 'x' } };
     body.order.items = [{ junk: true }];
     body.merchant_pwd = 'leaked';
-    const res = await initiate(instance, body);
+    const res = await initiate(sim.instance, body);
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).not.toContain('leaked');
-    const check = await checkStatus(instance, String(body.order.id));
+    const check = await checkStatus(sim.instance, String(body.order.id));
     expect(check.body.data.order.id).toBe(String(body.order.id));
     expect(check.body.data.order.amount).toBe(200);
   });
@@ -67,7 +61,7 @@ describe('initiate: the Kredivo sample request from the Finpay docs', () => {
 
 describe('initiate: errors in the gateway format', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
-    request(instance.server).post('/pg/payment/card/initiate').set({ Authorization: basicAuth(), 'Content-Type': 'application/json', ...headers }).send(body);
+    request(sim.instance.server).post('/pg/payment/card/initiate').set({ Authorization: basicAuth(), 'Content-Type': 'application/json', ...headers }).send(body);
 
   function expectGatewayError(res: request.Response, status: number, code: string, message: string | RegExp) {
     expect(res.status).toBe(status);
@@ -100,7 +94,7 @@ describe('initiate: errors in the gateway format', () => {
 
   it('401 4010000 without auth, with a malformed header, with a wrong key or an unknown merchant', async () => {
     const body = JSON.stringify(kredivoRequest());
-    const noAuth = await request(instance.server).post('/pg/payment/card/initiate').set('Content-Type', 'application/json').send(body);
+    const noAuth = await request(sim.instance.server).post('/pg/payment/card/initiate').set('Content-Type', 'application/json').send(body);
     expectGatewayError(noAuth, 401, '4010000', 'Unauthorized. Authorization header is missing');
     expectGatewayError(await post(body, { Authorization: 'Bearer abc' }), 401, '4010000', /^Unauthorized\. Authorization must be Basic/);
     expectGatewayError(await post(body, { Authorization: basicAuth({ id: MERCHANT.id, key: 'wrong' }) }), 401, '4010000', 'Unauthorized. Invalid merchant id or key');
@@ -147,21 +141,21 @@ describe('initiate: errors in the gateway format', () => {
     const body = kredivoRequest();
     body.customer.mobilePhone = '0812';
     await post(JSON.stringify(body));
-    expect((await checkStatus(instance, body.order.id)).status).toBe(404);
+    expect((await checkStatus(sim.instance, body.order.id)).status).toBe(404);
   });
 
   it('404 with a gateway body for an unknown path, 405 for a wrong method', async () => {
-    expectGatewayError(await request(instance.server).get('/pg/payment/card/nothing'), 404, '4040000', /^Not Found/);
-    expectGatewayError(await request(instance.server).get('/pg/payment/card/initiate').set('Authorization', basicAuth()), 405, '4050000', /^Method Not Allowed/);
-    expectGatewayError(await request(instance.server).delete('/pg/payment/card/check/x'), 405, '4050000', /^Method Not Allowed/);
+    expectGatewayError(await request(sim.instance.server).get('/pg/payment/card/nothing'), 404, '4040000', /^Not Found/);
+    expectGatewayError(await request(sim.instance.server).get('/pg/payment/card/initiate').set('Authorization', basicAuth()), 405, '4050000', /^Method Not Allowed/);
+    expectGatewayError(await request(sim.instance.server).delete('/pg/payment/card/check/x'), 405, '4050000', /^Method Not Allowed/);
   });
 });
 
 describe('re-initiating an order id', () => {
   it('returns the original answer for an identical request while pending', async () => {
     const body = kredivoRequest();
-    const first = await initiate(instance, body);
-    const again = await initiate(instance, body);
+    const first = await initiate(sim.instance, body);
+    const again = await initiate(sim.instance, body);
     expect(again.status).toBe(200);
     const { processingTime: _a, ...firstRest } = first.body;
     const { processingTime: _b, ...againRest } = again.body;
@@ -170,22 +164,22 @@ describe('re-initiating an order id', () => {
 
   it('409 4090001 for a different body, or once the order is no longer pending', async () => {
     const body = kredivoRequest();
-    await initiate(instance, body);
+    await initiate(sim.instance, body);
     const changed = { ...body, order: { ...body.order, description: 'Other' } };
-    const conflict = await initiate(instance, changed);
+    const conflict = await initiate(sim.instance, changed);
     expect(conflict.status).toBe(409);
     expect(conflict.body.responseCode).toBe('4090001');
     expect(conflict.body.responseMessage).toBe('Duplicate Order Id');
 
-    await request(instance.server).get(`/pg/payment/card/cancel/${body.order.id}`).set('Authorization', basicAuth()).expect(200);
-    const afterCancel = await initiate(instance, body);
+    await request(sim.instance.server).get(`/pg/payment/card/cancel/${body.order.id}`).set('Authorization', basicAuth()).expect(200);
+    const afterCancel = await initiate(sim.instance, body);
     expect(afterCancel.status).toBe(409);
   });
 
   it('lets two merchants use the same order id independently', async () => {
     const id = orderId('SAME');
-    const a = await initiate(instance, kredivoRequest({ id }));
-    const b = await initiate(instance, kredivoRequest({ id }), { id: 'SHOP2', key: 'OtherKey456' });
+    const a = await initiate(sim.instance, kredivoRequest({ id }));
+    const b = await initiate(sim.instance, kredivoRequest({ id }), { id: 'SHOP2', key: 'OtherKey456' });
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
     expect(a.body.redirecturl).not.toBe(b.body.redirecturl);

@@ -6,10 +6,11 @@ import { createLogger } from '../../server/logger.js';
 export const MERCHANT = { id: 'FINPAY770', key: 'SoSecret123' };
 export const OTHER_MERCHANT = { id: 'SHOP2', key: 'OtherKey456' };
 
-/** A fresh in-memory simulator on a free port with two merchants; silent unless LOG_LEVEL is set. */
-export function startTestInstance(overrides: Partial<Config> = {}): Promise<Instance> {
+/** A fresh in-memory simulator on a free port with two merchants; silent unless LOG_LEVEL is set or `log` takes the lines. */
+export function startTestInstance(overrides: Partial<Config> = {}, log?: (line: string) => void): Promise<Instance> {
   const config: Config = { ...DEFAULTS, port: 0, db: ':memory:', merchants: [MERCHANT, OTHER_MERCHANT], seed: '7', ...overrides };
-  return startInstance(config, createLogger((process.env.LOG_LEVEL as Config['logLevel']) ?? 'silent'));
+  const logger = log ? createLogger('debug', log) : createLogger((process.env.LOG_LEVEL as Config['logLevel']) ?? 'silent');
+  return startInstance(config, logger);
 }
 
 export function basicAuth(merchant: { id: string; key: string } = MERCHANT): string {
