@@ -4,12 +4,10 @@
  * the admin token. Effects are checked through the gateway's check endpoint and a real callback receiver.
  */
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Instance } from '../server/instance.js';
-import { resetInstance } from '../server/reset.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaymentStatus, StoredTransaction } from '../server/transactions/types.js';
-import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, placeOrder, startTestInstance } from './helpers/instance.js';
-import { CallbackReceiver } from './helpers/receiver.js';
+import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, placeOrder } from './helpers/instance.js';
+import { useSimulator } from './helpers/suite.js';
 
 /** Text as a reader sees it: ejs writes quotes and brackets as entities. */
 function decode(html: string): string {
@@ -28,10 +26,9 @@ function rowsOf(html: string): string[] {
 const txPath = (orderId: string, merchantId = MERCHANT.id) => `/transactions/${merchantId}/${orderId}`;
 
 describe('dashboard without JavaScript', () => {
-  let instance: Instance;
-  let receiver: CallbackReceiver;
-  const page = (path: string) => request(instance.server).get(path);
-  const post = (path: string, fields: Record<string, string> = {}) => request(instance.server).post(path).type('form').send(fields);
+  const sim = useSimulator({ reset: true });
+  const page = (path: string) => request(sim.instance.server).get(path);
+  const post = (path: string, fields: Record<string, string> = {}) => request(sim.instance.server).post(path).type('form').send(fields);
 
   /** Posts a form, expects the 303 back, and returns the page it leads to with its message. */
   async function submit(path: string, fields: Record<string, string> = {}): Promise<{ location: string; html: string; flash: string | undefined }> {
@@ -43,20 +40,10 @@ describe('dashboard without JavaScript', () => {
     return { location, html: next.text, flash: flashOf(next.text) };
   }
 
-  const order = (mutate?: (body: Record<string, any>) => void, merchant = MERCHANT) => placeOrder(instance, `${receiver.url}/callback`, mutate, merchant);
+  const order = (mutate?: (body: Record<string, any>) => void, merchant = MERCHANT) => placeOrder(sim.instance, `${sim.receiver.url}/callback`, mutate, merchant);
 
-  beforeAll(async () => {
-    instance = await startTestInstance();
-    receiver = await new CallbackReceiver().start();
-  });
-  afterAll(async () => {
-    await instance.stop();
-    await receiver.stop();
-  });
-  beforeEach(async () => {
-    await resetInstance(instance.ctx);
-    receiver.received.length = 0;
-    receiver.reply = (_req, res) => {
+  beforeEach(() => {
+    sim.receiver.reply = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"responseCode":"2000000"}');
     };
@@ -110,7 +97,7 @@ describe('dashboard without JavaScript', () => {
     expect(html).toContain('data-testid="timeline-event"');
     expect(html).toContain('initiated');
     expect(html).toContain('REQUEST_INITIATED');
-    expect(html).toContain(`${receiver.url}/callback`);
+    expect(html).toContain(`${sim.receiver.url}/callback`);
     for (const action of ['pay', 'fail', 'expire', 'cancel']) {
       expect(html).toMatch(new RegExp(`data-testid="action-${action}">`));
     }
@@ -124,9 +111,9 @@ describe('dashboard without JavaScript', () => {
     expect(flash).toContain(`Order ${id} paid: REQUEST_INITIATED → PAID.`);
     expect(flash).toMatch(/Callback delivered \(HTTP 200, \d+ ms\)/);
 
-    const check = await checkStatus(instance, id);
+    const check = await checkStatus(sim.instance, id);
     expect(check.body.data.result.payment.status).toBe('PAID');
-    const [callback] = await receiver.waitFor(1);
+    const [callback] = await sim.receiver.waitFor(1);
     expect(JSON.parse(callback!.body).result.payment.status).toBe('PAID');
 
     const text = decode(html);
@@ -147,9 +134,9 @@ describe('dashboard without JavaScript', () => {
       const id = await order();
       const { flash } = await submit(`${txPath(id)}/${action}`);
       expect(flash).toContain(`REQUEST_INITIATED → ${status}`);
-      expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe(status);
+      expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe(status);
     }
-    const bodies = (await receiver.waitFor(3)).map((c) => JSON.parse(c.body).result.payment.status);
+    const bodies = (await sim.receiver.waitFor(3)).map((c) => JSON.parse(c.body).result.payment.status);
     expect(bodies.sort()).toEqual(['CANCELLED', 'EXPIRED', 'FAILURE']);
   });
 
@@ -159,27 +146,27 @@ describe('dashboard without JavaScript', () => {
     const { flash, html } = await submit(`${txPath(id)}/cancel`);
     expect(flash).toBe(`Cannot cancel order ${id}: it is PAID, and only REQUEST_INITIATED orders can be cancelled.`);
     expect(html).toContain('flash-error');
-    expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe('PAID');
+    expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe('PAID');
   });
 
   it('re-sends a callback and shows the receiver\'s answer, on the order page or back on the callbacks list', async () => {
     const id = await order();
-    receiver.reply = (_req, res) => {
+    sim.receiver.reply = (_req, res) => {
       res.writeHead(503);
       res.end('maintenance');
     };
     const paid = await submit(`${txPath(id)}/pay`);
     expect(paid.flash).toMatch(/Callback failed: receiver answered HTTP 503; next try \d{4}-\d\d-\d\d/);
-    const delivery = instance.ctx.store.deliveries().find((d) => d.orderId === id)!;
+    const delivery = (await request(sim.instance.server).get('/_mock/callbacks').query({ orderId: id })).body.items[0];
 
-    receiver.reply = (_req, res) => {
+    sim.receiver.reply = (_req, res) => {
       res.writeHead(200);
       res.end('OK');
     };
     const resent = await submit(`/callbacks/${delivery.id}/resend`, { return: 'transaction' });
     expect(resent.location.startsWith(`${txPath(id)}?flash=`)).toBe(true);
     expect(resent.flash).toMatch(new RegExp(`Callback for order ${id} re-sent \\(attempt 2\\): delivered \\(HTTP 200, \\d+ ms\\)`));
-    expect(receiver.received).toHaveLength(2);
+    expect(sim.receiver.received).toHaveLength(2);
     expect(resent.html).toContain('maintenance');
     expect(resent.html).toContain('>hand<');
 
@@ -203,7 +190,7 @@ describe('dashboard without JavaScript', () => {
     const badAction = await post(`${txPath(id)}/refundify`);
     expect(badAction.status).toBe(404);
     expect(badAction.text).toContain('No such action');
-    expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
+    expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
 
     expect((await post('/callbacks/cb_nothing/resend')).status).toBe(404);
     const nothing = await page('/transactions');
@@ -223,11 +210,11 @@ describe('dashboard without JavaScript', () => {
     expect((await submit('/clock', { action: 'rewind' })).flash).toContain('Unknown clock action');
 
     const id = await order();
-    const before = instance.ctx.clock.now();
+    const before = (await request(sim.instance.server).get('/_mock/clock')).body.epochMs as number;
     const advanced = await submit('/clock', { action: 'advance', by: '15m' });
     expect(advanced.flash).toMatch(/^Advanced 15 min to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d WIB/);
-    expect(instance.ctx.clock.now() - before).toBeGreaterThanOrEqual(15 * 60_000);
-    expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe('EXPIRED');
+    expect((await request(sim.instance.server).get('/_mock/clock')).body.epochMs - before).toBeGreaterThanOrEqual(15 * 60_000);
+    expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe('EXPIRED');
 
     const frozen = await submit('/clock', { action: 'freeze' });
     expect(frozen.html).toContain('data-testid="clock-state">frozen');
@@ -242,9 +229,9 @@ describe('dashboard without JavaScript', () => {
 
   it('shows rejected requests with the exact message, field and rule', async () => {
     await order();
-    const body = kredivoRequest({ callbackUrl: `${receiver.url}/callback` });
+    const body = kredivoRequest({ callbackUrl: `${sim.receiver.url}/callback` });
     delete body.customer.mobilePhone;
-    expect((await initiate(instance, body)).status).toBe(400);
+    expect((await initiate(sim.instance, body)).status).toBe(400);
 
     const all = decode((await page('/requests')).text);
     expect(all).toContain('4000001');
@@ -263,7 +250,7 @@ describe('dashboard without JavaScript', () => {
     const off = await submit('/scenarios/enabled', { name: 'auto-pay', enabled: 'false' });
     expect(off.flash).toBe('Scenario "auto-pay" disabled.');
     expect(off.html).toMatch(/data-name="auto-pay" class="off"/);
-    const api = await request(instance.server).get('/_mock/scenarios');
+    const api = await request(sim.instance.server).get('/_mock/scenarios');
     expect(api.body.items.find((s: { name: string }) => s.name === 'auto-pay').enabled).toBe(false);
     expect((await submit('/scenarios/enabled', { name: 'auto-pay', enabled: 'true' })).flash).toBe('Scenario "auto-pay" enabled.');
     expect((await submit('/scenarios/enabled', { name: 'nope', enabled: 'true' })).flash).toContain('There is no scenario "nope"');
@@ -274,7 +261,7 @@ describe('dashboard without JavaScript', () => {
     const theirs = await order(() => {}, OTHER_MERCHANT);
     expect((await submit('/reset', { merchant: '' })).flash).toContain('Nothing was reset');
     expect((await submit('/reset', { merchant: 'GHOST', confirm: 'yes' })).flash).toContain('There is no merchant "GHOST"');
-    expect(instance.ctx.store.transactions()).toHaveLength(2);
+    expect((await request(sim.instance.server).get('/_mock/transactions')).body.total).toBe(2);
 
     const one = await submit('/reset', { merchant: OTHER_MERCHANT.id, confirm: 'yes' });
     expect(one.location.startsWith('/?flash=')).toBe(true);
@@ -322,13 +309,13 @@ describe('dashboard without JavaScript', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.text).toContain('Form sent from another site');
     expect((await post(`${txPath(id)}/pay`).set('Sec-Fetch-Site', 'cross-site')).status).toBe(403);
-    expect((await request(instance.server).post('/reset').set('Origin', 'null').type('form').send({ merchant: '', confirm: 'yes' })).status).toBe(403);
+    expect((await request(sim.instance.server).post('/reset').set('Origin', 'null').type('form').send({ merchant: '', confirm: 'yes' })).status).toBe(403);
     // Another port on the same host is another site (a merchant app on localhost:3000, say).
     expect((await post(`${txPath(id)}/pay`).set('Origin', 'http://127.0.0.1:1')).status).toBe(403);
-    expect((await checkStatus(instance, id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
-    expect(instance.ctx.store.transactions()).toHaveLength(1);
+    expect((await checkStatus(sim.instance, id)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
+    expect((await request(sim.instance.server).get('/_mock/transactions')).body.total).toBe(1);
 
-    const own = await post(`${txPath(id)}/pay`).set('Origin', instance.url).set('Sec-Fetch-Site', 'same-origin');
+    const own = await post(`${txPath(id)}/pay`).set('Origin', sim.instance.url).set('Sec-Fetch-Site', 'same-origin');
     expect(own.status).toBe(303);
   });
 
@@ -340,20 +327,20 @@ describe('dashboard without JavaScript', () => {
 });
 
 describe('dashboard with 10 000 transactions', () => {
-  let instance: Instance;
+  const sim = useSimulator();
   const STATUSES: PaymentStatus[] = ['REQUEST_INITIATED', 'PAID', 'FAILURE', 'REFUNDED'];
   const COUNT = 10_000;
-  const page = (path: string) => request(instance.server).get(path);
+  const page = (path: string) => request(sim.instance.server).get(path);
   const bulkId = (i: number) => `BULK-${String(i).padStart(5, '0')}`;
 
+  // 10 000 orders through the gateway would take most of the run: copies of one real order go straight into the store.
   beforeAll(async () => {
-    instance = await startTestInstance();
     // One real order is the template: every stored field as the gateway writes it.
     const body = kredivoRequest({ callbackUrl: 'http://127.0.0.1:9/callback' });
-    expect((await initiate(instance, body)).status).toBe(200);
-    const template = structuredClone(instance.ctx.store.getTransaction(MERCHANT.id, body.order.id)!);
-    await resetInstance(instance.ctx);
-    const now = instance.ctx.clock.now();
+    expect((await initiate(sim.instance, body)).status).toBe(200);
+    const template = structuredClone(sim.instance.ctx.store.getTransaction(MERCHANT.id, body.order.id)!);
+    await request(sim.instance.server).post('/_mock/reset').expect(200);
+    const now = sim.instance.ctx.clock.now();
     for (let i = 0; i < COUNT; i++) {
       const tx: StoredTransaction = structuredClone(template);
       tx.orderId = bulkId(i);
@@ -366,13 +353,9 @@ describe('dashboard with 10 000 transactions', () => {
       tx.token = `${template.token}${i}`;
       tx.createdAt = now - (COUNT - i) * 1000;
       tx.expiresAt = now + 24 * 3_600_000;
-      instance.ctx.store.addTransaction(tx);
+      sim.instance.ctx.store.addTransaction(tx);
     }
   });
-  afterAll(async () => {
-    await instance.stop();
-  });
-
   it('pages newest first, 50 a page, with first/previous/next/last links', async () => {
     const first = await page('/');
     expect(first.status).toBe(200);
@@ -424,18 +407,14 @@ describe('dashboard with 10 000 transactions', () => {
 
 describe('dashboard with --admin-token', () => {
   const TOKEN = 'sekret-token-123';
-  let instance: Instance;
+  const sim = useSimulator({ config: { adminToken: TOKEN } });
   let orderIdSeen: string;
-  const page = (path: string) => request(instance.server).get(path);
+  const page = (path: string) => request(sim.instance.server).get(path);
 
   beforeAll(async () => {
-    instance = await startTestInstance({ adminToken: TOKEN });
     const body = kredivoRequest({ callbackUrl: 'http://127.0.0.1:9/callback' });
-    expect((await initiate(instance, body)).status).toBe(200);
+    expect((await initiate(sim.instance, body)).status).toBe(200);
     orderIdSeen = body.order.id;
-  });
-  afterAll(async () => {
-    await instance.stop();
   });
 
   it('shows a sign-in form, and nothing of the instance, to a browser without the token', async () => {
@@ -448,18 +427,18 @@ describe('dashboard with --admin-token', () => {
       expect(res.text).not.toContain('data-testid="nav-transactions"');
     }
     expect(decode((await page('/?status=PAID')).text)).toContain('name="next" value="/?status=PAID"');
-    const action = await request(instance.server).post(`${txPath(orderIdSeen)}/pay`).type('form').send({});
+    const action = await request(sim.instance.server).post(`${txPath(orderIdSeen)}/pay`).type('form').send({});
     expect(action.status).toBe(401);
-    expect(instance.ctx.store.getTransaction(MERCHANT.id, orderIdSeen)!.status).toBe('REQUEST_INITIATED');
+    expect((await checkStatus(sim.instance, orderIdSeen)).body.data.result.payment.status).toBe('REQUEST_INITIATED');
   });
 
   it('signs in with the token into an HttpOnly cookie that opens the dashboard and /_mock; signs out', async () => {
-    const wrong = await request(instance.server).post('/login').type('form').send({ token: 'not-the-token', next: '/' });
+    const wrong = await request(sim.instance.server).post('/login').type('form').send({ token: 'not-the-token', next: '/' });
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('data-testid="login-error"');
     expect(wrong.headers['set-cookie']).toBeUndefined();
 
-    const ok = await request(instance.server).post('/login').type('form').send({ token: TOKEN, next: '/requests' });
+    const ok = await request(sim.instance.server).post('/login').type('form').send({ token: TOKEN, next: '/requests' });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe('/requests');
     const cookie = String(ok.headers['set-cookie']);
@@ -470,10 +449,10 @@ describe('dashboard with --admin-token', () => {
     expect(list.status).toBe(200);
     expect(list.text).toContain(orderIdSeen);
     expect(list.text).toContain('data-testid="logout"');
-    expect((await request(instance.server).get('/_mock/transactions').set('Cookie', jar)).status).toBe(200);
+    expect((await request(sim.instance.server).get('/_mock/transactions').set('Cookie', jar)).status).toBe(200);
     expect((await page('/').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
 
-    const out = await request(instance.server).post('/logout').set('Cookie', jar);
+    const out = await request(sim.instance.server).post('/logout').set('Cookie', jar);
     expect(out.status).toBe(303);
     expect(out.headers.location).toBe('/login');
     expect(String(out.headers['set-cookie'])).toMatch(/^admin_token=; Path=\/; Expires=Thu, 01 Jan 1970/);
@@ -481,7 +460,7 @@ describe('dashboard with --admin-token', () => {
 
   it('sends a signed-in browser only to its own pages, and treats a broken cookie as no token', async () => {
     for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
-      const res = await request(instance.server).post('/login').type('form').send({ token: TOKEN, next });
+      const res = await request(sim.instance.server).post('/login').type('form').send({ token: TOKEN, next });
       expect(res.headers.location).toBe('/');
     }
     expect(decode((await page('/login?next=//evil.example')).text)).toContain('name="next" value="/"');
@@ -493,14 +472,11 @@ describe('dashboard with --admin-token', () => {
 });
 
 describe('dashboard without --admin-token', () => {
+  const sim = useSimulator();
+
   it('has nothing to sign in to', async () => {
-    const instance = await startTestInstance();
-    try {
-      const res = await request(instance.server).get('/login');
-      expect(res.status).toBe(303);
-      expect(res.headers.location).toBe('/');
-    } finally {
-      await instance.stop();
-    }
+    const res = await request(sim.instance.server).get('/login');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
   });
 });
