@@ -12,7 +12,7 @@ const form = (path: string, fields: Record<string, string>) => request(sim.insta
 const local = (url: string) => `${new URL(url).pathname}${new URL(url).search}`;
 const check = async (id: string) => (await checkStatus(sim.instance, id)).body.data;
 
-/** An order on `type` whose URLs point at the sim.receiver; gives the order id and the page link (path and query). */
+/** An order on `type` whose URLs point at the receiver; gives the order id and the page link (path and query). */
 async function order(type: string | null, mutate: (b: Record<string, any>) => void = () => {}) {
   const body = channelRequest(type, { callbackUrl: `${sim.receiver.url}/cb`, successUrl: `${sim.receiver.url}/ok`, failUrl: `${sim.receiver.url}/ko` });
   mutate(body);
