@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { AppContext } from './context.js';
 import { controlRouter } from './control/routes.js';
 import { dashboardRouter } from './dashboard/index.js';
+import { gatewayRouter } from './gateway/routes.js';
 import { hostedPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
@@ -15,6 +16,8 @@ export function createApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
+  // First: the gateway API is the hot path, and leaves the routers below untouched.
+  app.use(gatewayRouter(ctx));
   app.use(startClock);
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));

@@ -2,7 +2,7 @@ import type { CallbackDispatcher } from './callbacks/dispatcher.js';
 import type { VirtualClock } from './clock/clock.js';
 import type { Config, Merchant } from './config.js';
 import type { Logger } from './logger.js';
-import type { RequestLog } from './request-log.js';
+import type { RequestLog } from './gateway/request-log.js';
 import type { ScenarioRegistry } from './scenarios/registry.js';
 import type { Scheduler } from './scheduler/scheduler.js';
 import type { Store } from './store/store.js';

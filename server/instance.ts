@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from './app.js';
-import { createGateway, isGatewayRequest } from './gateway/routes.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
 import { VirtualClock } from './clock/clock.js';
 import { ConfigError, type Config } from './config.js';
@@ -10,7 +9,7 @@ import { hostGuard } from './http/allowed-hosts.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { HTTP_TIMEOUTS, timeoutOptions, type HttpTimeouts } from './http/timeouts.js';
 import { createLogger, type Logger } from './logger.js';
-import { RequestLog } from './request-log.js';
+import { RequestLog } from './gateway/request-log.js';
 import { loadScenarioFolders } from './scenarios/loader.js';
 import { ScenarioRegistry } from './scenarios/registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -71,13 +70,10 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   };
 
   const app = createApp(ctx);
-  const gateway = createGateway(ctx);
-  // The gateway API is answered on plain Node http; pages, dashboard and control API go through Express.
-  // A missing Host header is answered by the host guard, in the gateway's format, instead of Node's bare 400.
+  // The Host check comes before Express, so no surface is served without it; a missing Host header is
+  // answered by it, in the gateway's format, instead of Node's bare 400.
   const server = createServer({ ...timeoutOptions(timeouts), requireHostHeader: false }, (req, res) => {
-    if (refusedHost(req, res)) return;
-    if (isGatewayRequest(req.url ?? '')) gateway(req, res);
-    else app(req, res);
+    if (!refusedHost(req, res)) app(req, res);
   });
   answerClientErrors(server, timeouts, () => ctx.generator.traceId());
   const refusedHost = hostGuard(server, { publicUrl: config.publicUrl, allowedHosts: config.allowedHosts }, () => ctx.generator.traceId());

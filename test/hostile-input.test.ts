@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelOf } from '../server/channels/table.js';
-import { MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../server/http/json-body.js';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES } from '../server/gateway/json-body.js';
 import type { Operation } from '../server/validation/request-validator.js';
 import { basicAuth, kredivoRequest } from './helpers/instance.js';
 import { useSimulator } from './helpers/suite.js';

@@ -1,6 +1,6 @@
 import type { Delivery } from '../callbacks/types.js';
 import type { AppContext } from '../context.js';
-import type { LoggedRequest } from '../request-log.js';
+import type { LoggedRequest } from '../gateway/request-log.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { requestOf } from '../transactions/request-of.js';

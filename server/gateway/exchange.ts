@@ -1,15 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, Response } from 'express';
 import type { Merchant } from '../config.js';
 import type { GatewayError } from './response-codes.js';
 
 /** One gateway request and what is learnt about it on the way (for the answer and the request log). */
 export interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
+  req: Request;
+  res: Response;
   startedAt: number;
-  /** Path without the query string. */
+  /** Path as sent, without the query string. */
   path: string;
-  params: Record<string, string>;
   merchant?: Merchant;
   body?: Record<string, unknown>;
   /** The body as received, for the request log. */
@@ -19,6 +18,11 @@ export interface Exchange {
   error?: GatewayError;
   /** The answer's code and message, once sent. */
   answer?: { responseCode: string; responseMessage: string };
+}
+
+/** The exchange the gateway router opened for this response. */
+export function exchangeOf(res: Response): Exchange {
+  return res.locals.exchange as Exchange;
 }
 
 /** Real seconds spent on the request, as a float, like the gateway's `processingTime`. */
@@ -31,7 +35,7 @@ export function errorBody(error: GatewayError, startedAt: number, traceId: strin
   return { responseCode: error.responseCode, responseMessage: error.message, processingTime: secondsSince(startedAt), traceId };
 }
 
-/** Writes a JSON answer in one go (no framework in the hot path). */
+/** Writes a JSON answer in one go, without res.json's header-by-header work. */
 export function sendJson(ex: Exchange, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   if (typeof body.responseCode === 'string') ex.answer = { responseCode: body.responseCode, responseMessage: String(body.responseMessage) };

@@ -1,16 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { channelEnabled } from '../channels/enablement.js';
 import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import { BodyError, readJsonObject } from '../http/json-body.js';
 import type { InitiateOverride, Scenario } from '../scenarios/types.js';
 import { checkStatusData } from '../transactions/payment-view.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 import { authenticate } from './auth.js';
 import { callbackHostAllowed } from './callback-hosts.js';
-import { errorBody, secondsSince, sendJson, type Exchange } from './exchange.js';
+import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';
+import { BodyError, jsonBody } from './json-body.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
 import { StoreWriteError } from '../store/store.js';
 
@@ -20,7 +20,7 @@ const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:v2\/)?access(?:\/|$)/;
 // A scenario may slow an answer down, but never hold a connection for longer than this.
 const MAX_SCENARIO_DELAY_MS = 120_000;
 
-/** Whether a request is for the gateway API (answered without the web framework). */
+/** Whether a request is for the gateway API rather than a page. */
 export function isGatewayRequest(url: string): boolean {
   return url.startsWith(GATEWAY_PREFIX) && !SHOPPER_PAGES.test(url);
 }
@@ -28,13 +28,19 @@ export function isGatewayRequest(url: string): boolean {
 type Handler = (ex: Exchange) => Promise<void>;
 
 interface Route {
-  pattern: RegExp;
+  /** Express route path; `:orderId` is the order id, percent-decoded. */
+  path: string;
   /** Allowed methods and their handlers; `body` ones read a JSON object first. */
-  methods: Record<string, { handler: Handler; body?: boolean }>;
+  methods: Partial<Record<'GET' | 'POST', { handler: Handler; body?: boolean }>>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The `:orderId` of a by-order path, percent-decoded by Express. */
+function pathOrderId(ex: Exchange): string {
+  return String(ex.req.params.orderId);
 }
 
 function validationError(failure: ValidationFailure): GatewayError {
@@ -42,10 +48,10 @@ function validationError(failure: ValidationFailure): GatewayError {
 }
 
 /**
- * `/pg/payment/card/*`: the gateway's own contract on plain Node http (the hot path of every merchant's test
- * suite), errors always in the gateway's JSON format, every exchange in the request log.
+ * `/pg/payment/card/*`: the gateway's own contract (the hot path of every merchant's test suite), errors always
+ * in the gateway's JSON format, every exchange in the request log. Mounted first, so pages never see these.
  */
-export function createGateway(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => void {
+export function gatewayRouter(ctx: AppContext): Router {
   const success = () => ({ responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage });
   const answer = (ex: Exchange, fields: Record<string, unknown>, headers?: Record<string, string>) =>
     sendJson(ex, 200, { ...fields, processingTime: secondsSince(ex.startedAt) }, headers);
@@ -124,19 +130,19 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
   };
 
   const check: Handler = async (ex) => {
-    const tx = await findOrder(ex, ex.params.orderId!);
+    const tx = await findOrder(ex, pathOrderId(ex));
     answer(ex, { ...success(), data: checkStatusData(tx) }, scenarioHeader(ex));
   };
 
   const cancel: Handler = async (ex) => {
-    const tx = await findOrder(ex, ex.params.orderId!);
+    const tx = await findOrder(ex, pathOrderId(ex));
     const cancellable = tx.status === 'REQUEST_INITIATED' && channelOf(tx.channel)?.cancellableWhileInitiated;
     if (!cancellable || !(await ctx.transactions.apply(tx, 'cancel', 'cancel API'))) throw GatewayError.of('invalidTransactionStatus');
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByPath: Handler = async (ex) => {
-    await ctx.transactions.voidPayment(await findOrder(ex, ex.params.orderId!), 'void API');
+    await ctx.transactions.voidPayment(await findOrder(ex, pathOrderId(ex)), 'void API');
     answer(ex, success(), scenarioHeader(ex));
   };
 
@@ -152,18 +158,18 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
     answer(ex, success(), scenarioHeader(ex));
   };
 
-  const byOrderPath = (name: string, handler: Handler, methods = ['GET', 'POST']): Route => ({
-    pattern: new RegExp(`^${GATEWAY_PREFIX}${name}/([^/]+)$`),
-    methods: Object.fromEntries(methods.map((m) => [m, { handler }])),
+  const byOrderPath = (name: string, handler: Handler): Route => ({
+    path: `${GATEWAY_PREFIX}${name}/:orderId`,
+    methods: { GET: { handler }, POST: { handler } },
   });
   const routes: Route[] = [
-    { pattern: /^\/pg\/payment\/card\/initiate$/, methods: { POST: { handler: initiate, body: true } } },
+    { path: `${GATEWAY_PREFIX}initiate`, methods: { POST: { handler: initiate, body: true } } },
     byOrderPath('check', check),
     byOrderPath('cancel', cancel),
     byOrderPath('void', voidByPath),
-    { pattern: /^\/pg\/payment\/card\/void$/, methods: { POST: { handler: voidByBody, body: true } } },
+    { path: `${GATEWAY_PREFIX}void`, methods: { POST: { handler: voidByBody, body: true } } },
     // Some SDKs send the refund as a GET with a JSON body.
-    { pattern: /^\/pg\/payment\/card\/refund$/, methods: { POST: { handler: refund, body: true }, GET: { handler: refund, body: true } } },
+    { path: `${GATEWAY_PREFIX}refund`, methods: { POST: { handler: refund, body: true }, GET: { handler: refund, body: true } } },
   ];
 
   const fail = (ex: Exchange, error: GatewayError, headers: Record<string, string> = {}) => {
@@ -171,46 +177,78 @@ export function createGateway(ctx: AppContext): (req: IncomingMessage, res: Serv
     sendJson(ex, error.status, errorBody(error, ex.startedAt, ctx.generator.traceId()), { ...scenarioHeader(ex), ...headers });
   };
 
-  const serve = async (ex: Exchange) => {
-    const route = routes.find((r) => r.pattern.test(ex.path));
-    if (!route) return fail(ex, GatewayError.of('notFound', `No route for ${ex.req.method} ${ex.path}`));
-    const match = route.pattern.exec(ex.path)!;
-    if (match[1] !== undefined) ex.params.orderId = safeDecode(match[1]);
-    const method = route.methods[ex.req.method ?? ''];
-    if (!method) {
-      const allowed = Object.keys(route.methods).join(', ');
-      return fail(ex, GatewayError.of('methodNotAllowed', `Use ${allowed}`), { Allow: allowed });
-    }
-    ex.merchant = authenticate(ex.req.headers.authorization, ctx.merchants);
-    if (method.body) ({ body: ex.body, text: ex.bodyText } = await readJsonObject(ex.req));
-    else ex.req.resume();
-    await method.handler(ex);
-  };
-
-  return (req, res) => {
+  /** Opens the exchange of a gateway API request (logged once answered); anything else leaves this router. */
+  const open = (req: Request, res: Response, next: NextFunction) => {
+    if (!isGatewayRequest(req.url)) return next('router');
+    const query = req.url.indexOf('?');
+    const ex: Exchange = { req, res, startedAt: performance.now(), path: query < 0 ? req.url : req.url.slice(0, query) };
     const at = ctx.clock.now();
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const ex: Exchange = { req, res, startedAt: performance.now(), path: query < 0 ? url : url.slice(0, query), params: {} };
+    res.locals.exchange = ex;
     res.once('close', () => ctx.requestLog.record(ex, at));
-    serve(ex).catch((err: unknown) => {
-      if (res.headersSent || res.destroyed) return;
-      if (err instanceof GatewayError) return fail(ex, err);
-      if (err instanceof BodyError) {
-        ex.bodyText = err.text;
-        return fail(ex, GatewayError.of('badRequest', err.message));
-      }
-      // The store has logged why the disk refused the write; the merchant gets the gateway's general error.
-      if (!(err instanceof StoreWriteError)) ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);
-      fail(ex, GatewayError.of('generalError'));
-    });
+    req.url = literalMalformedEscapes(req.url);
+    // Not before the parser is done with the bytes at hand: a body whose framing is malformed gets that
+    // 400 (client-errors.ts), not an early 401/404/405.
+    queueMicrotask(next);
   };
+  const merchant = (req: Request, res: Response, next: NextFunction) => {
+    exchangeOf(res).merchant = authenticate(req.headers.authorization, ctx.merchants);
+    next();
+  };
+  const drain = (req: Request, _res: Response, next: NextFunction) => {
+    req.resume();
+    next();
+  };
+  const run = (handler: Handler) => (_req: Request, res: Response) => handler(exchangeOf(res));
+
+  const router = express.Router({ strict: true, caseSensitive: true });
+  router.use(open);
+  for (const route of routes) {
+    const allowed = Object.keys(route.methods).join(', ');
+    const methodAllowed = (req: Request, res: Response, next: NextFunction) => {
+      if (Object.hasOwn(route.methods, req.method)) return next();
+      fail(exchangeOf(res), GatewayError.of('methodNotAllowed', `Use ${allowed}`), { Allow: allowed });
+    };
+    const entry = router.route(route.path).all(methodAllowed);
+    for (const [method, { handler, body }] of Object.entries(route.methods)) {
+      entry[method.toLowerCase() as 'get' | 'post'](merchant, body ? jsonBody : drain, run(handler));
+    }
+  }
+  router.use((req: Request, res: Response) => {
+    const ex = exchangeOf(res);
+    fail(ex, GatewayError.of('notFound', `No route for ${req.method} ${ex.path}`));
+  });
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent || res.destroyed) return;
+    const ex = exchangeOf(res);
+    if (err instanceof GatewayError) return fail(ex, err);
+    if (err instanceof BodyError) {
+      ex.bodyText = err.text;
+      return fail(ex, GatewayError.of('badRequest', err.message));
+    }
+    // The store has logged why the disk refused the write; the merchant gets the gateway's general error.
+    if (!(err instanceof StoreWriteError)) ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);
+    fail(ex, GatewayError.of('generalError'));
+  });
+  return router;
 }
 
-function safeDecode(segment: string): string {
+/**
+ * The URL with each path segment that is no valid percent-encoding made literal (`%` → `%25`): the gateway
+ * looks such an order id up as sent, where Express would refuse to decode the route parameter.
+ */
+function literalMalformedEscapes(url: string): string {
+  if (!url.includes('%')) return url;
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  const literal = path.split('/').map((segment) => (decodable(segment) ? segment : segment.replaceAll('%', '%25'))).join('/');
+  return query < 0 ? literal : literal + url.slice(query);
+}
+
+function decodable(segment: string): boolean {
   try {
-    return decodeURIComponent(segment);
+    decodeURIComponent(segment);
+    return true;
   } catch {
-    return segment;
+    return false;
   }
 }

@@ -1,4 +1,4 @@
-import type { Exchange } from './gateway/exchange.js';
+import type { Exchange } from './exchange.js';
 
 export interface LoggedRequest {
   id: number;
@@ -52,7 +52,7 @@ export class RequestLog {
   /** Records a gateway exchange once its answer is sent (or its connection dropped); copies only short texts out of it. */
   record(ex: Exchange, at: number): void {
     this.add({
-      at, method: short(ex.req.method) ?? '', path: short(ex.req.url) ?? '', merchantId: ex.merchant?.id ?? null,
+      at, method: short(ex.req.method) ?? '', path: short(ex.req.originalUrl) ?? '', merchantId: ex.merchant?.id ?? null,
       orderId: short(ex.orderId ?? orderIdIn(ex.body)),
       status: ex.res.writableFinished ? ex.res.statusCode : 0,
       responseCode: short(ex.answer?.responseCode),

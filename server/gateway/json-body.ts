@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import { exchangeOf } from './exchange.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Deeper JSON than this is refused before anything walks it recursively. */
@@ -101,4 +103,14 @@ export function readJsonObject(req: IncomingMessage): Promise<JsonBody> {
       resolve({ body: body as Record<string, unknown>, text });
     });
   });
+}
+
+/** Middleware: the JSON object body onto the exchange (`body`, and `bodyText` for the request log), or a BodyError. */
+export function jsonBody(req: Request, res: Response, next: NextFunction): void {
+  readJsonObject(req).then(({ body, text }) => {
+    const ex = exchangeOf(res);
+    ex.body = body;
+    ex.bodyText = text;
+    next();
+  }, next);
 }
