@@ -2,13 +2,10 @@ import type { Delivery } from './callbacks/types.js';
 import { waitForDelivered } from './callbacks/wait.js';
 import { DEFAULTS, type Config, type Merchant } from './config.js';
 import { deliveryView, transactionView } from './control/views.js';
-import { advanceClockBy, MAX_ADVANCE_MS, moveClockTo } from './clock/move-clock.js';
-import { parseDuration } from './duration.js';
 import { startInstance } from './instance.js';
 import { createLogger } from './logger.js';
-import { resetInstance } from './reset.js';
+import { Operations, type OperatorAction, type Outcome } from './operations/operations.js';
 import { parseScenarios } from './scenarios/loader.js';
-import type { Action } from './transactions/lifecycle.js';
 import type { PaymentStatus, StoredTransaction } from './transactions/types.js';
 
 export type { Config, Merchant } from './config.js';
@@ -44,7 +41,8 @@ export interface FinnetMock {
   cancel(orderId: string, merchantId?: string): Promise<StoredTransaction>;
   /** Moves the virtual clock forward (ms or `'15m'`), running expiries, retries and scheduled outcomes on the way. */
   advanceClock(by: number | string): Promise<void>;
-  clock: { now(): number; freeze(): void; resume(): void; set(epochMs: number): Promise<void>; reset(): void };
+  /** The clock's state changes at once; the promises say when it is saved. */
+  clock: { now(): number; freeze(): Promise<void>; resume(): Promise<void>; set(epochMs: number): Promise<void>; reset(): Promise<void> };
   /** Resolves with the first delivered callback for the order (rejects after the timeout). */
   waitForCallback(orderId: string, options?: WaitOptions): Promise<Delivery & { json: Record<string, unknown> }>;
   /** Every stored transaction, newest first, with timelines and callbacks. */
@@ -55,6 +53,12 @@ export interface FinnetMock {
   /** Forgets every transaction, callback, request and runtime scenario, and puts the clock back. */
   reset(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** What a successful operation gave; a refused one is thrown with its sentence. */
+function accepted<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new Error(`finnet-mock: ${outcome.message.charAt(0).toLowerCase()}${outcome.message.slice(1)}`);
+  return outcome;
 }
 
 function toMerchant(m: Merchant | string): Merchant {
@@ -78,17 +82,8 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
   const { ctx } = instance;
   const first = config.merchants[0]!;
 
-  const find = (orderId: string, merchantId?: string): StoredTransaction => {
-    const found = ctx.store.findTransactions(orderId).filter((tx) => !merchantId || tx.merchantId === merchantId);
-    if (found.length !== 1) throw new Error(found.length === 0 ? `finnet-mock: no order ${orderId}` : `finnet-mock: order ${orderId} exists for several merchants; pass merchantId`);
-    return found[0]!;
-  };
-  const act = (action: Action) => async (orderId: string, merchantId?: string) => {
-    const tx = find(orderId, merchantId);
-    await ctx.transactions.find(tx.merchantId, tx.orderId);
-    if (!(await ctx.transactions.apply(tx, action, `library: ${action}`))) throw new Error(`finnet-mock: cannot ${action} order ${orderId}: it is ${tx.status}`);
-    return tx;
-  };
+  const operations = new Operations(ctx);
+  const act = (action: OperatorAction) => async (orderId: string, merchantId?: string) => accepted(await operations.act(orderId, action, 'library', merchantId)).tx;
 
   return {
     url: instance.url,
@@ -99,16 +94,16 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
     expire: act('expire'),
     cancel: act('cancel'),
     async advanceClock(by) {
-      const ms = parseDuration(by);
-      if (ms === null || ms > MAX_ADVANCE_MS) throw new Error(`finnet-mock: "${by}" is not a duration up to 366d (e.g. 90s, 15m, 2h or milliseconds)`);
-      await advanceClockBy(ctx, ms);
+      accepted(await operations.advanceClock(by));
     },
     clock: {
       now: () => ctx.clock.now(),
-      freeze: () => ctx.clock.freeze(),
-      resume: () => ctx.clock.resume(),
-      set: (epochMs) => moveClockTo(ctx, epochMs),
-      reset: () => ctx.clock.reset(),
+      freeze: () => operations.clock('freeze'),
+      resume: () => operations.clock('resume'),
+      async set(epochMs) {
+        accepted(await operations.setClock(epochMs));
+      },
+      reset: () => operations.clock('reset'),
     },
     async waitForCallback(orderId, opts = {}) {
       const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -124,7 +119,9 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
       return tx && transactionView(ctx, tx);
     },
     addScenario: (scenario) => ctx.scenarios.add(parseScenarios(scenario, 'runtime')),
-    reset: () => resetInstance(ctx),
+    async reset() {
+      accepted(await operations.reset());
+    },
     stop: () => instance.stop(),
   };
 }

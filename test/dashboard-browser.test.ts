@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Instance } from '../server/instance.js';
-import { resetInstance } from '../server/reset.js';
+import { Operations } from '../server/operations/operations.js';
 import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, placeOrder, startTestInstance } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';
 
@@ -86,7 +86,7 @@ describe.runIf(hasBrowser || onCi)('dashboard in headless Chromium', () => {
   /** A clean instance, and no page of an earlier test still refreshing. */
   async function fresh(): Promise<void> {
     for (const context of contexts.splice(0)) await context.close();
-    await resetInstance(instance.ctx);
+    await new Operations(instance.ctx).reset();
     receiver.received.length = 0;
   }
 

@@ -40,7 +40,7 @@ describe('startFinnetMock', () => {
     await initiateOn(a, kredivoRequest({ id: 'TWICE' }));
     await a.fail('TWICE');
     await expect(a.pay('TWICE')).rejects.toThrow('finnet-mock: cannot pay order TWICE: it is FAILURE');
-    await expect(a.advanceClock('soon')).rejects.toThrow(/not a duration/);
+    await expect(a.advanceClock('soon')).rejects.toThrow(/not an amount of time/);
     expect(() => a.addScenario({ name: 'bad', effects: {} })).toThrow();
   });
 

@@ -12,7 +12,9 @@ import { sendCallback } from './sender.js';
 import { signFields } from './signature.js';
 import type { Delivery, DeliveryAttempt } from './types.js';
 import { requestOf } from '../transactions/request-of.js';
-import { appendTimeline } from '../transactions/timeline.js';
+
+/** Notes an attempt in its order's timeline and gives the order to store with it, if it still exists. */
+export type AttemptNote = (delivery: Delivery, attempt: DeliveryAttempt) => StoredTransaction | undefined;
 
 export interface DispatcherDeps {
   store: Store;
@@ -30,6 +32,9 @@ export interface DispatcherDeps {
  * Emits `attempt` (delivery, attempt) after each attempt is stored.
  */
 export class CallbackDispatcher extends EventEmitter {
+  // The transactions service writes the timeline; until it says how, attempts are noted nowhere.
+  private noteAttempt: AttemptNote = () => undefined;
+
   constructor(private readonly deps: DispatcherDeps) {
     super();
     // One listener per long-poll waiting for a callback; there may be many at once.
@@ -73,6 +78,11 @@ export class CallbackDispatcher extends EventEmitter {
     };
     this.deps.store.addDelivery(delivery);
     return delivery;
+  }
+
+  /** How attempts reach their order's timeline (the transactions service, the one writer of orders). */
+  notesAttemptsWith(note: AttemptNote): void {
+    this.noteAttempt = note;
   }
 
   /** Schedules the delivery's next attempt (after it and its transition are on disk). */
@@ -136,12 +146,7 @@ export class CallbackDispatcher extends EventEmitter {
         delivery.nextAttemptAt = at + wait * 1000;
       }
     }
-    const tx = store.getTransaction(delivery.merchantId, delivery.orderId);
-    if (tx) appendTimeline(tx.timeline, {
-      at,
-      event: `callback attempt ${attempt.n}`,
-      detail: attempt.delivered ? `delivered (HTTP ${attempt.statusCode})` : `${attempt.error}${delivery.state === 'gave-up' ? '; gave up' : ''}`,
-    });
+    const tx = this.noteAttempt(delivery, attempt);
     logger.info(`callback ${delivery.id} ${delivery.status} for ${delivery.orderId} attempt ${attempt.n}: ${attempt.delivered ? 'delivered' : attempt.error}`);
     await store.commit(delivery, ...(tx ? [tx] : []));
     if (scheduled) this.start(delivery);

@@ -24,6 +24,11 @@ export interface TestCard {
 
 export const THREE_DS_OTP = '1234';
 
+/** The 3-D Secure programme each scheme runs, named on the challenge page and in the timeline. */
+export const SECURE_PROGRAMMES: Record<string, string> = {
+  VISA: 'Visa Secure', MASTERCARD: 'Mastercard ID Check', JCB: 'J/Secure', AMEX: 'American Express SafeKey',
+};
+
 export const TEST_CARDS: readonly TestCard[] = [
   // The docs' own sample card (512345xxxxxx0008, MASTERCARD, Ecuador): the well-known MPGS test card.
   { number: '5123450000000008', outcome: 'success', info: { brand: 'MASTERCARD', issuing: 'BANCO DEL PICHINCHA, C.A.', type: 'CREDIT', subType: 'STANDARD', country: 'ECUADOR' } },

@@ -1,12 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppContext } from '../context.js';
-import { advanceClockBy, MAX_ADVANCE_MS, moveClockTo } from '../clock/move-clock.js';
 import { parseDuration } from '../duration.js';
 import { waitForDelivered } from '../callbacks/wait.js';
-import { resetInstance } from '../reset.js';
+import { Operations, type OperationRefusal, type Outcome } from '../operations/operations.js';
 import { parseScenarios, ScenarioError } from '../scenarios/loader.js';
-import type { Action } from '../transactions/lifecycle.js';
-import type { StoredTransaction } from '../transactions/types.js';
 import { presentedToken, tokenMatches } from './admin-token.js';
 import { csrfGuard } from './csrf-guard.js';
 import { openApiDocument } from './openapi.js';
@@ -15,10 +12,19 @@ import { explainSignature } from './signature-explainer.js';
 import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
 import { StoreWriteError } from '../store/store.js';
 
-const ACTIONS: readonly Action[] = ['pay', 'fail', 'expire', 'cancel'];
 const MAX_WAIT_MS = 120_000;
-// Keeps the virtual clock inside what a Date can show (and a test can mean).
-const LATEST_TIME = Date.UTC(9999, 11, 31);
+
+/** Each refused operation as problem+json: its status and title (the detail is the operation's own sentence). */
+const PROBLEMS: Record<OperationRefusal, { status: number; title: string }> = {
+  'not-found': { status: 404, title: 'Transaction not found' },
+  ambiguous: { status: 409, title: 'Ambiguous order id' },
+  'unknown-action': { status: 404, title: 'Unknown action' },
+  'invalid-status': { status: 409, title: 'Not allowed in this state' },
+  'unknown-merchant': { status: 404, title: 'Unknown merchant' },
+  'callback-not-found': { status: 404, title: 'Callback not found' },
+  'bad-duration': { status: 400, title: 'Bad duration' },
+  'bad-time': { status: 400, title: 'Bad time' },
+};
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -36,9 +42,16 @@ class Problem extends Error {
   }
 }
 
+/** What a successful operation gave; a refused one is thrown as its problem. */
+function accepted<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new Problem(PROBLEMS[outcome.refusal].status, PROBLEMS[outcome.refusal].title, outcome.message);
+  return outcome;
+}
+
 /** `/_mock`: the simulator's own control API (JSON, errors as problem+json). */
 export function controlRouter(ctx: AppContext): Router {
   const router = express.Router();
+  const operations = new Operations(ctx);
   const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response, next: NextFunction) => {
     try {
       await fn(req, res);
@@ -46,16 +59,6 @@ export function controlRouter(ctx: AppContext): Router {
       if (err instanceof Problem) sendProblem(res, err.status, err.title, err.message);
       else next(err);
     }
-  };
-
-  /** The transaction with this order id (`?merchantId=` picks among merchants that used the same id). */
-  const findTransaction = async (req: Request): Promise<StoredTransaction> => {
-    const merchantId = text(req.query.merchantId);
-    const orderId = String(req.params.orderId);
-    const found = ctx.store.findTransactions(orderId).filter((tx) => !merchantId || tx.merchantId === merchantId);
-    if (found.length === 0) throw new Problem(404, 'Transaction not found', `No transaction with order id ${orderId}${merchantId ? ` for merchant ${merchantId}` : ''}`);
-    if (found.length > 1) throw new Problem(409, 'Ambiguous order id', `Order id ${orderId} exists for merchants ${found.map((t) => t.merchantId).join(', ')}: add ?merchantId=`);
-    return (await ctx.transactions.find(found[0]!.merchantId, orderId))!;
   };
 
   router.get('/health', (_req, res) => {
@@ -79,8 +82,7 @@ export function controlRouter(ctx: AppContext): Router {
 
   router.post('/reset', handle(async (req, res) => {
     const merchantId = text((req.body as Record<string, unknown> | undefined)?.merchantId) ?? text(req.query.merchantId);
-    if (merchantId !== undefined && !ctx.merchants.has(merchantId)) throw new Problem(404, 'Unknown merchant', `No merchant ${merchantId}`);
-    await resetInstance(ctx, merchantId);
+    accepted(await operations.reset(merchantId));
     res.json({ reset: merchantId ?? 'all' });
   }));
 
@@ -99,16 +101,11 @@ export function controlRouter(ctx: AppContext): Router {
   });
 
   router.get('/transactions/:orderId', handle(async (req, res) => {
-    res.json(transactionView(ctx, await findTransaction(req)));
+    res.json(transactionView(ctx, accepted(await operations.find(String(req.params.orderId), text(req.query.merchantId))).tx));
   }));
 
   router.post('/transactions/:orderId/:action', handle(async (req, res) => {
-    const action = String(req.params.action) as Action;
-    if (!ACTIONS.includes(action)) throw new Problem(404, 'Unknown action', `Actions are ${ACTIONS.join(', ')}`);
-    const tx = await findTransaction(req);
-    if (!(await ctx.transactions.apply(tx, action, `control API: ${action}`))) {
-      throw new Problem(409, 'Not allowed in this state', `Cannot ${action} order ${tx.orderId}: it is ${tx.status}`);
-    }
+    const { tx } = accepted(await operations.act(String(req.params.orderId), String(req.params.action), 'control API', text(req.query.merchantId)));
     res.json(transactionView(ctx, tx));
   }));
 
@@ -137,9 +134,7 @@ export function controlRouter(ctx: AppContext): Router {
   }));
 
   router.post('/callbacks/:id/resend', handle(async (req, res) => {
-    const delivery = ctx.store.getDelivery(String(req.params.id));
-    if (!delivery) throw new Problem(404, 'Callback not found', `No callback ${req.params.id}`);
-    const attempt = await ctx.dispatcher.resend(delivery);
+    const { delivery, attempt } = accepted(await operations.resend(String(req.params.id)));
     res.json({ attempt: { ...attempt, at: new Date(attempt.at).toISOString() }, callback: deliveryView(delivery) });
   }));
 
@@ -150,32 +145,19 @@ export function controlRouter(ctx: AppContext): Router {
   const moveClock = handle(async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const action = text(body.action) ?? (req.method === 'PUT' ? 'put' : undefined);
-    const instant = (value: unknown) => {
-      const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-      if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_TIME) throw new Problem(400, 'Bad time', `${JSON.stringify(value)?.slice(0, 100)} is not an ISO-8601 time or epoch milliseconds between 1970 and 9999`);
-      return ms;
-    };
     switch (action) {
-      case 'freeze': ctx.clock.freeze(); break;
-      case 'resume': ctx.clock.resume(); break;
-      case 'reset': ctx.clock.reset(); break;
-      case 'set': await moveClockTo(ctx, instant(body.to)); break;
-      case 'advance': {
-        const by = parseDuration(body.by);
-        if (by === null || by > MAX_ADVANCE_MS) throw new Problem(400, 'Bad duration', `"by" must be a duration up to 366d, such as 90s, 15m, 2h or milliseconds, got ${JSON.stringify(body.by)}`);
-        await advanceClockBy(ctx, by);
-        break;
-      }
+      case 'freeze': case 'resume': case 'reset': await operations.clock(action); break;
+      case 'set': accepted(await operations.setClock(body.to)); break;
+      case 'advance': accepted(await operations.advanceClock(body.by)); break;
       case 'put': {
-        if (body.now !== undefined) await moveClockTo(ctx, instant(body.now));
-        if (body.frozen === true) ctx.clock.freeze();
-        if (body.frozen === false) ctx.clock.resume();
+        if (body.now !== undefined) accepted(await operations.setClock(body.now));
+        if (body.frozen === true) await operations.clock('freeze');
+        if (body.frozen === false) await operations.clock('resume');
         break;
       }
       default:
         throw new Problem(400, 'Unknown clock action', '"action" must be one of freeze, resume, set (with "to"), advance (with "by"), reset');
     }
-    await ctx.store.commit();
     res.json(clockView(ctx));
   });
   router.post('/clock', moveClock);

@@ -12,11 +12,6 @@ export function describeAttempt(attempt: DeliveryAttempt): string {
     : `failed: ${attempt.error ?? `HTTP ${attempt.statusCode}`}`;
 }
 
-/** The callback the order's latest transition created, if it created one. */
-export function latestDelivery(ctx: AppContext, merchantId: string, orderId: string): Delivery | undefined {
-  return ctx.store.deliveriesOf(merchantId, orderId).at(-1);
-}
-
 /** Resolves with the delivery's first attempt once it is made, or null when none is due now or it takes too long. */
 function firstAttempt(ctx: AppContext, delivery: Delivery): Promise<DeliveryAttempt | null> {
   if (delivery.attempts[0]) return Promise.resolve(delivery.attempts[0]);

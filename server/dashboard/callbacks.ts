@@ -31,9 +31,9 @@ export function callbackPages(dash: Dashboard): Router {
   });
 
   router.post('/callbacks/:id/resend', async (req, res) => {
-    const delivery = ctx.store.getDelivery(req.params.id);
-    if (!delivery) return dash.notFound(req, res, 'Callback not found', `There is no callback "${req.params.id}". It may have been reset.`);
-    const attempt = await ctx.dispatcher.resend(delivery);
+    const resent = await dash.operations.resend(req.params.id);
+    if (!resent.ok) return dash.notFound(req, res, 'Callback not found', `There is no callback "${req.params.id}". It may have been reset.`);
+    const { delivery, attempt } = resent;
     const back = (req.body as Record<string, unknown> | undefined)?.return === 'callbacks' ? '/callbacks' : transactionPath(delivery.merchantId, delivery.orderId);
     dash.redirect(res, back, attempt.delivered
       ? { kind: 'ok', text: `Callback for order ${delivery.orderId} re-sent (attempt ${attempt.n}): ${describeAttempt(attempt)}.` }

@@ -1,7 +1,5 @@
 import express, { type Router } from 'express';
-import { advanceClockBy, MAX_ADVANCE_MS } from '../clock/move-clock.js';
-import { parseDuration } from '../duration.js';
-import { resetInstance } from '../reset.js';
+import type { ClockVerb } from '../operations/operations.js';
 import type { Flash } from './flash.js';
 import { span, wib } from './format.js';
 import type { Dashboard } from './render.js';
@@ -11,7 +9,7 @@ const PRESETS = ['1m', '5m', '15m', '1h', '1d'];
 /** `/clock`: the virtual clock (advance, freeze, resume, back to real time) and resetting the simulator's data. */
 export function clockPage(dash: Dashboard): Router {
   const router = express.Router();
-  const { ctx } = dash;
+  const { ctx, operations } = dash;
 
   router.get('/clock', (req, res) => {
     dash.render(req, res, 'clock', { title: 'Clock', section: 'clock' }, {
@@ -21,26 +19,27 @@ export function clockPage(dash: Dashboard): Router {
   });
 
   const advance = async (input: unknown): Promise<Flash> => {
-    const by = parseDuration(input);
-    if (by === null || by === 0) {
-      return { kind: 'error', text: `"${typeof input === 'string' ? input : ''}" is not an amount of time: write it like 90s, 15m, 2h or 1d.` };
-    }
-    if (by > MAX_ADVANCE_MS) return { kind: 'error', text: 'The clock moves at most 366 days at a time.' };
-    await advanceClockBy(ctx, by);
-    return { kind: 'ok', text: `Advanced ${span(by)} to ${wib(ctx.clock.now())}. Expiries, callback retries and scheduled outcomes due on the way have run.` };
+    const advanced = await operations.advanceClock(input);
+    if (!advanced.ok) return { kind: 'error', text: `${advanced.message}.` };
+    return { kind: 'ok', text: `Advanced ${span(advanced.ms)} to ${wib(ctx.clock.now())}. Expiries, callback retries and scheduled outcomes due on the way have run.` };
   };
+
+  // What each button says once done; "back to real time" is the clock's reset.
+  const CLOCK_BUTTONS = new Map<unknown, { verb: ClockVerb; said: () => string }>([
+    ['freeze', { verb: 'freeze', said: () => `Clock frozen at ${wib(ctx.clock.now())}.` }],
+    ['resume', { verb: 'resume', said: () => `Clock running again from ${wib(ctx.clock.now())}.` }],
+    ['real-time', { verb: 'reset', said: () => 'Clock back on real time, running.' }],
+  ]);
 
   router.post('/clock', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
+    const button = CLOCK_BUTTONS.get(body.action);
     let flash: Flash;
-    switch (body.action) {
-      case 'advance': flash = await advance(body.by); break;
-      case 'freeze': ctx.clock.freeze(); flash = { kind: 'ok', text: `Clock frozen at ${wib(ctx.clock.now())}.` }; break;
-      case 'resume': ctx.clock.resume(); flash = { kind: 'ok', text: `Clock running again from ${wib(ctx.clock.now())}.` }; break;
-      case 'real-time': ctx.clock.reset(); flash = { kind: 'ok', text: 'Clock back on real time, running.' }; break;
-      default: flash = { kind: 'error', text: 'Unknown clock action: use the buttons on this page.' };
-    }
-    await ctx.store.commit();
+    if (body.action === 'advance') flash = await advance(body.by);
+    else if (button) {
+      await operations.clock(button.verb);
+      flash = { kind: 'ok', text: button.said() };
+    } else flash = { kind: 'error', text: 'Unknown clock action: use the buttons on this page.' };
     dash.redirect(res, '/clock', flash);
   });
 
@@ -48,8 +47,8 @@ export function clockPage(dash: Dashboard): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const merchant = typeof body.merchant === 'string' && body.merchant !== '' ? body.merchant : undefined;
     if (body.confirm !== 'yes') return dash.redirect(res, '/clock', { kind: 'error', text: 'Nothing was reset: tick the box to confirm.' });
-    if (merchant !== undefined && !ctx.merchants.has(merchant)) return dash.redirect(res, '/clock', { kind: 'error', text: `There is no merchant "${merchant}".` });
-    await resetInstance(ctx, merchant);
+    const reset = await operations.reset(merchant);
+    if (!reset.ok) return dash.redirect(res, '/clock', { kind: 'error', text: `${reset.message}.` });
     dash.redirect(res, '/', { kind: 'ok', text: merchant ? `Transactions, callbacks and requests of ${merchant} forgotten.` : 'Everything reset: transactions, callbacks, requests, runtime scenarios and the clock.' });
   });
   return router;

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
+import { Operations } from '../operations/operations.js';
 import { FlashMessages, type Flash } from './flash.js';
 import { helpers } from './format.js';
 
@@ -25,6 +26,8 @@ interface PageOptions {
 /** What every dashboard route shares: the instance, the layout, and the post → redirect → message round trip. */
 export interface Dashboard {
   ctx: AppContext;
+  /** Every button that changes something goes through these, as the control API and the library do. */
+  operations: Operations;
   render(req: Request, res: Response, view: string, options: PageOptions, locals?: Record<string, unknown>): void;
   /** Ends a form post: 303 to `path`, where `flash` is shown. */
   redirect(res: Response, path: string, flash: Flash): void;
@@ -36,6 +39,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
   const flashes = new FlashMessages();
   const dashboard: Dashboard = {
     ctx,
+    operations: new Operations(ctx),
     render(req, res, view, options, locals = {}) {
       res.status(options.status ?? 200).render(`dashboard/${view}`, {
         title: options.title, section: options.section ?? null, bare: options.bare ?? false, nav: NAV,

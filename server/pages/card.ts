@@ -2,26 +2,19 @@ import express, { type Request, type Response, type Router } from 'express';
 import { FAMILIES } from '../channels/families.js';
 import { PAGE_PATHS } from '../channels/page-paths.js';
 import { channelOf } from '../channels/table.js';
-import { cardFor, cvvLength, detailsOf, TEST_CARDS, THREE_DS_OTP, type CardOutcome, type TestCard } from '../channels/test-cards.js';
+import { cardFor, SECURE_PROGRAMMES, TEST_CARDS, type CardOutcome } from '../channels/test-cards.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { ATTEMPT_LIMITS, failedAttempt } from './attempts.js';
 import { CARD_TEXT } from './card-text.js';
-import { field, FINPAY_BRAND, type Frame, frameOf, leave, noteOpened, openOrder, render, showFailure, summaryOf, withLang } from './page-kit.js';
+import { field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang } from './page-kit.js';
 import { langOf } from './texts.js';
 
 type CardFrame = Frame<typeof CARD_TEXT>;
-const LIMITS = ATTEMPT_LIMITS.card;
 
 // What the test-card table on the page calls each outcome.
 const OUTCOME_LABELS: Record<CardOutcome, keyof (typeof CARD_TEXT)['id']> = {
   success: 'success', challenge: 'challenge', declined: 'declinedShort', insufficientFunds: 'insufficient',
-};
-
-// The 3-D Secure programme each scheme runs, named on the challenge page.
-const SECURE_PROGRAMMES: Record<string, string> = {
-  VISA: 'Visa Secure', MASTERCARD: 'Mastercard ID Check', JCB: 'J/Secure', AMEX: 'American Express SafeKey',
 };
 
 const TEST_CARD_ROWS = TEST_CARDS.map((c) => ({ number: c.number.replace(/(\d{4})(?=\d)/g, '$1 '), brand: c.info.brand, label: OUTCOME_LABELS[c.outcome] }));
@@ -72,22 +65,8 @@ export function cardPages(ctx: AppContext): Router {
     error,
   });
 
-  /** Ends the order in FAILURE and says why, with the way back to the merchant. */
-  const decline = async (res: Response, tx: StoredTransaction, frame: CardFrame, reason: string, cause: string) => {
-    tx.checkout.step = 'done';
-    await ctx.transactions.apply(tx, 'fail', cause);
-    showFailure(res, frame, tx, reason);
-  };
-
-  const capture = async (res: Response, tx: StoredTransaction, frame: CardFrame, how: string) => {
-    tx.checkout.step = 'done';
-    await ctx.transactions.apply(tx, 'pay', `paid by card ${tx.card?.mask}${how}`);
-    leave(res, frame, tx);
-  };
-
   const cancel = async (res: Response, tx: StoredTransaction, frame: CardFrame) => {
-    tx.checkout.step = 'done';
-    await ctx.transactions.apply(tx, 'fail', 'shopper cancelled on the card page');
+    await ctx.transactions.checkout.cancel(tx);
     leave(res, frame, tx);
   };
 
@@ -100,7 +79,7 @@ export function cardPages(ctx: AppContext): Router {
     const opened = await open(req, res, 'signin');
     if (!opened) return;
     const { tx, token, frame } = opened;
-    await noteOpened(ctx, tx, 'card page');
+    await ctx.transactions.checkout.opened(tx, 'card page');
     render(res, 200, 'card/form', frame, formLocals(tx, token, { number: '', expiry: '', name: '' }, ''));
   });
 
@@ -112,29 +91,13 @@ export function cardPages(ctx: AppContext): Router {
     if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
     const entered = { number: field(req.body, 'number'), expiry: field(req.body, 'expiry'), name: field(req.body, 'name') };
     const again = (error: string) => render(res, 422, 'card/form', frame, formLocals(tx, token, entered, error));
-    const card: TestCard | undefined = cardFor(entered.number);
+    const card = cardFor(entered.number);
     if (!card) return again(t.badNumber);
     if (!expiryValid(entered.expiry, ctx.clock.now())) return again(t.badExpiry);
-    if (!new RegExp(`^\\d{${cvvLength(card)}}$`).test(field(req.body, 'cvv').trim())) {
-      const left = failedAttempt(tx.checkout, 'signin', LIMITS.signin);
-      if (left === 0) return decline(res, tx, frame, t.tooManyCvv, `${LIMITS.signin} wrong CVVs`);
-      await ctx.transactions.note(tx, 'card refused', `wrong CVV, attempt ${tx.checkout.pinFailures} of ${LIMITS.signin}`);
-      return again(`${t.badCvv} ${t.attemptsLeft} ${left}`);
-    }
-    tx.card = detailsOf(card);
-    ctx.transactions.record(tx, 'card entered', `${tx.card.mask} (${card.info.brand})`);
-    switch (card.outcome) {
-      case 'success':
-        return capture(res, tx, frame, '');
-      case 'challenge':
-        tx.checkout.step = 'otp';
-        await ctx.transactions.note(tx, '3-D Secure challenge', SECURE_PROGRAMMES[card.info.brand]);
-        return res.redirect(303, withLang(challengePath(token), frame.lang));
-      case 'declined':
-        return decline(res, tx, frame, t.declined, `card ${tx.card.mask} declined: do not honour`);
-      case 'insufficientFunds':
-        return decline(res, tx, frame, t.insufficientFunds, `card ${tx.card.mask} declined: insufficient funds`);
-    }
+    const result = await ctx.transactions.checkout.cardOutcome(tx, card, field(req.body, 'cvv'));
+    if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(res, frame, tx);
+    if (result.refusal === 'wrong-secret') return again(`${t.badCvv} ${t.attemptsLeft} ${result.left}`);
+    showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManyCvv);
   });
 
   router.get(challengePath(':token'), async (req, res) => {
@@ -150,14 +113,10 @@ export function cardPages(ctx: AppContext): Router {
     const { tx, token, frame } = opened;
     const { t } = frame;
     if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
-    if (field(req.body, 'otp').trim() !== THREE_DS_OTP) {
-      const left = failedAttempt(tx.checkout, 'otp', LIMITS.otp);
-      if (left === 0) return decline(res, tx, frame, t.authFailed, `${LIMITS.otp} wrong 3-D Secure OTPs`);
-      await ctx.transactions.note(tx, '3-D Secure OTP refused', `attempt ${tx.checkout.otpFailures} of ${LIMITS.otp}`);
-      return render(res, 422, 'card/challenge', frame, challengeLocals(tx, token, `${t.wrongOtp} ${left}`));
-    }
-    await ctx.transactions.note(tx, '3-D Secure passed');
-    return capture(res, tx, frame, ' after 3-D Secure');
+    const result = await ctx.transactions.checkout.submitOtp(tx, field(req.body, 'otp'));
+    if (result.ok) return leave(res, frame, tx);
+    if (result.refusal === 'wrong-secret') return render(res, 422, 'card/challenge', frame, challengeLocals(tx, token, `${t.wrongOtp} ${result.left}`));
+    showFailure(res, frame, tx, t.authFailed);
   });
 
   return router;

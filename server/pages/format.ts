@@ -5,11 +5,6 @@ export function rupiah(amount: number): string {
   return `Rp ${rupiahFormat.format(amount)}`;
 }
 
-/** `+62812****8844`: enough to recognise the number, as OTP screens show it. */
-export function maskPhone(phone: string): string {
-  return phone.length <= 8 ? phone : `${phone.slice(0, 6)}****${phone.slice(-4)}`;
-}
-
 /** `0812…`, `62812…` or `+62812…` → `+62812…`; anything else is returned trimmed. */
 export function normalisePhone(input: string): string {
   const digits = input.replace(/[\s().-]/g, '');

@@ -124,10 +124,3 @@ export function leave<P extends TextTable>(res: Response, frame: Frame<P>, tx: S
 export function showFailure<P extends TextTable>(res: Response, frame: Frame<P>, tx: StoredTransaction, reason: string): void {
   showMessage(res, 200, frame, { heading: frame.t.failedHeading, body: reason, tx, backUrl: backUrlFor(tx) });
 }
-
-/** Notes the first time the shopper opens the order's page; later visits and refreshes are not news and write nothing. */
-export async function noteOpened(ctx: AppContext, tx: StoredTransaction, page: string): Promise<void> {
-  if (tx.checkout.opened) return;
-  tx.checkout.opened = true;
-  await ctx.transactions.note(tx, 'checkout opened', page);
-}

@@ -3,17 +3,15 @@ import { PAGE_PATHS } from '../channels/page-paths.js';
 import type { Channel } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { maskPhone, normalisePhone } from './format.js';
-import { brandOf, field, type Frame, frameOf, itemsOf, noteOpened, openOrder, render, showFailure, summaryOf, urlOf } from './page-kit.js';
-import { PAYLATER_PLANS, monthlyInstalment } from './paylater-plans.js';
+import { maskPhone } from '../transactions/checkout.js';
+import { normalisePhone } from './format.js';
+import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf } from './page-kit.js';
+import { PAYLATER_PLANS, monthlyInstalment } from '../transactions/paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
-import { refusalFor, SANDBOX_OTP, TEST_PIN } from './test-shoppers.js';
-import { ATTEMPT_LIMITS, failedAttempt } from './attempts.js';
 import { langOf, type Lang } from './texts.js';
 import { requestOf } from '../transactions/request-of.js';
 
 type Step = Exclude<StoredTransaction['checkout']['step'], 'done'>;
-const LIMITS = ATTEMPT_LIMITS.paylater;
 const STEP_PATHS: Record<Step, string> = { signin: 'signin', otp: 'otp', plan: 'checkout' };
 
 /**
@@ -31,7 +29,6 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     const step = tx && tx.checkout.step !== 'done' ? tx.checkout.step : 'signin';
     return frameOf(PAYLATER_TEXT, lang, brand, pageUrl(step, tk, lang));
   };
-  type PaylaterFrame = Frame<typeof PAYLATER_TEXT>;
 
   /** The order behind `tk` when it can still be paid on `step`; otherwise answers with the right page. */
   const open = async (req: Request, res: Response, step: Step) => {
@@ -49,18 +46,11 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
 
   const orderLocals = (tx: StoredTransaction, tk: string) => ({ ...summaryOf(tx), tk, base, items: itemsOf(tx) });
 
-  /** Ends the checkout in FAILURE (callback sent) and shows why, with the way back to the merchant. */
-  const refuse = async (res: Response, tx: StoredTransaction, frame: PaylaterFrame, reason: string, cause: string) => {
-    tx.checkout.step = 'done';
-    await ctx.transactions.apply(tx, 'fail', cause);
-    showFailure(res, frame, tx, reason);
-  };
-
   router.get(`${base}/signin`, async (req, res) => {
     const opened = await open(req, res, 'signin');
     if (!opened) return;
     const { tx, tk, frame } = opened;
-    await noteOpened(ctx, tx, `${channel.name} sign-in page`);
+    await ctx.transactions.checkout.opened(tx, `${channel.name} sign-in page`);
     render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: field(requestOf(tx).customer, 'mobilePhone'), error: '' });
   });
 
@@ -73,18 +63,10 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     const pin = field(req.body, 'pin');
     const again = (error: string) => render(res, 422, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone, error });
     if (!/^\+62\d{7,16}$/.test(phone)) return again(t.badPhone);
-    if (pin !== TEST_PIN) {
-      const left = failedAttempt(tx.checkout, 'signin', LIMITS.signin);
-      if (left === 0) return refuse(res, tx, frame, t.tooManyPin, `${LIMITS.signin} wrong PINs`);
-      await ctx.transactions.note(tx, 'sign-in refused', `wrong PIN, attempt ${tx.checkout.pinFailures} of ${LIMITS.signin}`);
-      return again(`${t.wrongPin} ${t.attemptsLeft} ${left}`);
-    }
-    tx.checkout.phone = phone;
-    const refusal = refusalFor(phone);
-    if (refusal) return refuse(res, tx, frame, t[refusal], `${channel.name} refused ${maskPhone(phone)}: ${refusal}`);
-    tx.checkout.step = 'otp';
-    await ctx.transactions.note(tx, 'signed in', maskPhone(phone));
-    res.redirect(303, pageUrl('otp', tk, lang));
+    const result = await ctx.transactions.checkout.signIn(tx, phone, pin);
+    if (result.ok) return res.redirect(303, pageUrl('otp', tk, lang));
+    if (result.refusal === 'wrong-secret') return again(`${t.wrongPin} ${t.attemptsLeft} ${result.left}`);
+    showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManyPin);
   });
 
   router.get(`${base}/otp`, async (req, res) => {
@@ -99,17 +81,14 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     if (!opened) return;
     const { tx, tk, lang, frame } = opened;
     const { t } = frame;
-    if (field(req.body, 'otp').trim() !== SANDBOX_OTP) {
-      const left = failedAttempt(tx.checkout, 'otp', LIMITS.otp);
-      if (left === 0) return refuse(res, tx, frame, t.tooManyOtp, `${LIMITS.otp} wrong OTPs`);
-      await ctx.transactions.note(tx, 'OTP refused', `attempt ${tx.checkout.otpFailures} of ${LIMITS.otp}`);
+    const result = await ctx.transactions.checkout.submitOtp(tx, field(req.body, 'otp'));
+    if (result.ok) return res.redirect(303, pageUrl('plan', tk, lang));
+    if (result.refusal === 'wrong-secret') {
       return render(res, 422, 'paylater/otp', frame, {
-        ...orderLocals(tx, tk), maskedPhone: maskPhone(tx.checkout.phone ?? ''), error: `${t.wrongOtp} ${left}`,
+        ...orderLocals(tx, tk), maskedPhone: maskPhone(tx.checkout.phone ?? ''), error: `${t.wrongOtp} ${result.left}`,
       });
     }
-    tx.checkout.step = 'plan';
-    await ctx.transactions.note(tx, 'OTP accepted');
-    res.redirect(303, pageUrl('plan', tk, lang));
+    showFailure(res, frame, tx, t.tooManyOtp);
   });
 
   router.get(`${base}/checkout`, async (req, res) => {
@@ -125,10 +104,9 @@ export function paylaterPages(ctx: AppContext, channel: Channel): Router {
     if (!opened) return;
     const { tx } = opened;
     const plan = PAYLATER_PLANS.find((p) => p.id === field(req.body, 'plan')) ?? PAYLATER_PLANS[0]!;
-    tx.checkout.step = 'done';
-    tx.checkout.plan = plan.id;
     const paying = field(req.body, 'action') !== 'cancel';
-    await ctx.transactions.apply(tx, paying ? 'pay' : 'fail', paying ? `paid with ${channel.name}, ${plan.label.en}` : `shopper cancelled on the ${channel.name} page`);
+    if (paying) await ctx.transactions.checkout.choosePlan(tx, plan);
+    else await ctx.transactions.checkout.cancel(tx);
     // The paylater rules make both URLs mandatory at initiate, so there is always somewhere to go back to.
     res.redirect(303, paying ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl'));
   });

@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/page-paths.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import { FINPAY_BRAND, frameOf, noteOpened, openOrder, render, showMessage, summaryOf, urlOf, withLang } from './page-kit.js';
+import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf, withLang } from './page-kit.js';
 import { instructionsFor, isInstructed, PENDING_TEXT } from './pending-text.js';
 import { langOf } from './texts.js';
 
@@ -30,7 +30,7 @@ export function pendingPages(ctx: AppContext): Router {
     const opened = await open(req, res);
     if (!opened) return;
     const { tx, frame, channel } = opened;
-    await noteOpened(ctx, tx, `${channel.name} instructions page`);
+    await ctx.transactions.checkout.opened(tx, `${channel.name} instructions page`);
     // VA rows are named "<bank> Virtual Account"; the steps name the bank alone.
     const instructions = instructionsFor(frame.lang, channel.family, channel.name.replace(/ Virtual Account$/, ''));
     render(res, 200, 'pending/instructions', frame, {
@@ -42,8 +42,8 @@ export function pendingPages(ctx: AppContext): Router {
   router.post(`${PAGE_PATHS.pending(':token')}/pay`, form, async (req, res) => {
     const opened = await open(req, res);
     if (!opened) return;
-    const { tx, frame, channel } = opened;
-    await ctx.transactions.apply(tx, 'pay', `simulated ${channel.name} payment of ${tx.paymentCode} on the instructions page`);
+    const { tx, frame } = opened;
+    await ctx.transactions.checkout.payOnPage(tx);
     showMessage(res, 200, frame, { heading: frame.t.paidHeading, body: frame.t.paidBody, tx, backUrl: urlOf(tx, 'successUrl') || urlOf(tx, 'backUrl') });
   });
 

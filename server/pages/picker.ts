@@ -6,7 +6,7 @@ import { CHANNELS, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { PICKER_TEXT } from './picker-text.js';
-import { field, FINPAY_BRAND, frameOf, itemsOf, noteOpened, openOrder, render, summaryOf, withLang } from './page-kit.js';
+import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang } from './page-kit.js';
 import { langOf } from './texts.js';
 import { requestOf } from '../transactions/request-of.js';
 
@@ -47,7 +47,7 @@ export function pickerPages(ctx: AppContext): Router {
     const opened = await open(req, res);
     if (!opened) return;
     const { tx, frame } = opened;
-    await noteOpened(ctx, tx, 'hosted payment page');
+    await ctx.transactions.checkout.opened(tx, 'hosted payment page');
     const channels = offered(tx);
     const groups = GROUPS.map((g) => ({ key: g.key, heading: frame.t[g.key], channels: channels.filter((c) => g.families.includes(c.family)) }))
       .filter((g) => g.channels.length > 0)

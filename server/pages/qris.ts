@@ -5,7 +5,7 @@ import { nmidOf, qrisPayload } from '../channels/qris-payload.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { FINPAY_BRAND, frameOf, leave, noteOpened, openOrder, render, summaryOf, withLang } from './page-kit.js';
+import { FINPAY_BRAND, frameOf, leave, openOrder, render, summaryOf, withLang } from './page-kit.js';
 import { QRIS_TEXT } from './qris-text.js';
 import { langOf } from './texts.js';
 
@@ -39,7 +39,7 @@ export function qrisPages(ctx: AppContext): Router {
     const opened = await open(req, res);
     if (!opened) return;
     const { tx, frame } = opened;
-    await noteOpened(ctx, tx, 'QRIS page');
+    await ctx.transactions.checkout.opened(tx, 'QRIS page');
     render(res, 200, 'qris/pay', frame, {
       ...summaryOf(tx), imageUrl: PAGE_PATHS.qrImage(tx.token), payload: qrisPayload(tx), nmid: nmidOf(tx.merchantId), action: `${PAGE_PATHS.qris(tx.token)}/scan`,
     });
@@ -49,7 +49,7 @@ export function qrisPages(ctx: AppContext): Router {
     const opened = await open(req, res);
     if (!opened) return;
     const { tx, frame } = opened;
-    await ctx.transactions.apply(tx, 'pay', 'QR scanned and paid (simulated on the QRIS page)');
+    await ctx.transactions.checkout.payOnPage(tx);
     leave(res, frame, tx);
   });
 

@@ -2,11 +2,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/page-paths.js';
 import { channelOf, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import { maskPhone, normalisePhone } from './format.js';
+import { normalisePhone } from './format.js';
 import type { StoredTransaction } from '../transactions/types.js';
-import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, noteOpened, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';
-import { ATTEMPT_LIMITS, failedAttempt } from './attempts.js';
-import { refusalFor, TEST_PIN } from './test-shoppers.js';
+import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
 import { requestOf } from '../transactions/request-of.js';
@@ -17,8 +15,6 @@ interface AccountPage {
   text: typeof WALLET_TEXT | typeof IBANK_TEXT;
   /** The account as the shopper typed it → as checked, or null when it is not one. */
   account: (input: string) => string | null;
-  /** How the account is written in the timeline. */
-  shown: (account: string) => string;
   inputType: 'tel' | 'text';
 }
 
@@ -29,7 +25,6 @@ const walletPage: AccountPage = {
     const phone = normalisePhone(input);
     return /^\+62\d{7,16}$/.test(phone) ? phone : null;
   },
-  shown: maskPhone,
   inputType: 'tel',
 };
 
@@ -41,7 +36,6 @@ const PAGES: Partial<Record<Family, AccountPage>> = {
     path: PAGE_PATHS.ibank,
     text: IBANK_TEXT,
     account: (input) => (/^[A-Za-z0-9._-]{4,32}$/.test(input.trim()) ? input.trim() : null),
-    shown: (account) => account,
     inputType: 'text',
   },
 };
@@ -85,7 +79,7 @@ export function walletPages(ctx: AppContext): Router {
     const opened = await open(req, res, channel, page);
     if (!opened) return;
     const { tx, tk, frame } = opened;
-    await noteOpened(ctx, tx, `${channel.name} page`);
+    await ctx.transactions.checkout.opened(tx, `${channel.name} page`);
     const prefill = page.inputType === 'tel' ? field(requestOf(tx).customer, 'mobilePhone') : '';
     render(res, 200, 'wallet/pay', frame, locals(channel, page, tx, tk, prefill, ''));
   };
@@ -100,31 +94,17 @@ export function walletPages(ctx: AppContext): Router {
     const frame: AccountFrame = opened.frame;
     const { t } = frame;
     if (field(req.body, 'action') === 'cancel') {
-      await ctx.transactions.apply(tx, 'fail', `shopper cancelled on the ${channel.name} page`);
+      await ctx.transactions.checkout.cancel(tx);
       return leave(res, frame, tx);
     }
     const typed = field(req.body, 'account');
     const account = page.account(typed);
     const again = (error: string) => render(res, 422, 'wallet/pay', frame, locals(channel, page, tx, tk, typed, error));
     if (!account) return again(t.badAccount);
-    if (field(req.body, 'secret') !== TEST_PIN) {
-      const limit = ATTEMPT_LIMITS.wallet.signin;
-      const secret = page.inputType === 'tel' ? 'PIN' : 'password';
-      const left = failedAttempt(tx.checkout, 'signin', limit);
-      if (left === 0) {
-        await ctx.transactions.apply(tx, 'fail', `${limit} wrong ${secret}s on the ${channel.name} page`);
-        return showFailure(res, frame, tx, t.tooManySecrets);
-      }
-      await ctx.transactions.note(tx, 'sign-in refused', `wrong ${secret}, attempt ${tx.checkout.pinFailures} of ${limit}`);
-      return again(`${t.wrongSecret} ${t.attemptsLeft} ${left}`);
-    }
-    const refusal = refusalFor(account);
-    if (refusal) {
-      await ctx.transactions.apply(tx, 'fail', `${channel.name} refused ${page.shown(account)}: ${refusal}`);
-      return showFailure(res, frame, tx, t[refusal]);
-    }
-    await ctx.transactions.apply(tx, 'pay', `paid with ${channel.name} account ${page.shown(account)}`);
-    leave(res, frame, tx);
+    const result = await ctx.transactions.checkout.signIn(tx, account, field(req.body, 'secret'));
+    if (result.ok) return leave(res, frame, tx);
+    if (result.refusal === 'wrong-secret') return again(`${t.wrongSecret} ${t.attemptsLeft} ${result.left}`);
+    showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManySecrets);
   };
 
   const paths = [PAGE_PATHS.wallet(':type'), PAGE_PATHS.ibank(':type')];

@@ -1,6 +1,7 @@
 import { channelOf, HOSTED, type Channel } from '../channels/table.js';
 import { FAMILIES, type TokenKind } from '../channels/families.js';
 import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
+import type { Delivery, DeliveryAttempt } from '../callbacks/types.js';
 import type { VirtualClock } from '../clock/clock.js';
 import type { Config } from '../config.js';
 import { GatewayError } from '../gateway/response-codes.js';
@@ -12,6 +13,7 @@ import { canApply, paidAmount, TRANSITIONS, type Action } from './lifecycle.js';
 import { settlesAt } from './settlement.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { RequestCache } from './request-of.js';
+import { Checkout } from './checkout.js';
 import { appendTimeline } from './timeline.js';
 import type { CheckoutProgress, StoredTransaction } from './types.js';
 
@@ -44,11 +46,14 @@ export class TransactionService {
   private readonly expiries: ExpiryQueue;
   /** This instance's parsed initiate bodies (see `requestOf`). */
   readonly requests = new RequestCache();
+  /** The shopper's steps on the checkout pages. */
+  readonly checkout = new Checkout(this);
 
   constructor(private readonly deps: TransactionDeps) {
     this.expiries = new ExpiryQueue(deps.scheduler, async (tx) => {
       await this.apply(tx, 'expire', 'payment link expired');
     });
+    deps.dispatcher.notesAttemptsWith((delivery, attempt) => this.noteCallbackAttempt(delivery, attempt));
   }
 
   /** Schedules the expiry of every pending transaction in the data file, and runs what is overdue. */
@@ -182,8 +187,15 @@ export class TransactionService {
     await this.note(tx, 'channel chosen', channel.name);
   }
 
+  /** Forgets every transaction and callback (of one merchant, when given); a full reset also puts the clock back on real time. */
+  async reset(merchantId?: string): Promise<void> {
+    this.forget(merchantId);
+    if (merchantId === undefined) this.deps.clock.reset();
+    await this.deps.store.commit();
+  }
+
   /** Forgets every transaction and callback (of one merchant, when given), with their scheduled jobs. */
-  forget(merchantId?: string): void {
+  private forget(merchantId?: string): void {
     const { store, scheduler } = this.deps;
     this.expiries.clear(merchantId);
     if (merchantId === undefined) {
@@ -208,6 +220,39 @@ export class TransactionService {
    */
   record(tx: StoredTransaction, event: string, detail?: string): void {
     appendTimeline(tx.timeline, { at: this.deps.clock.now(), event, ...(detail === undefined ? {} : { detail }) });
+  }
+
+  /** One attempt of a callback now, outside its retry schedule (which goes on). */
+  resend(delivery: Delivery): Promise<DeliveryAttempt> {
+    return this.deps.dispatcher.resend(delivery);
+  }
+
+  /**
+   * Puts the virtual clock at `target`: forward runs everything due on the way, in order; backward just
+   * sets it. The clock's new state is saved with the data.
+   */
+  async moveClockTo(target: number): Promise<void> {
+    const { clock, scheduler, store } = this.deps;
+    if (target >= clock.now()) await scheduler.advanceTo(target);
+    else clock.set(target);
+    await store.commit();
+  }
+
+  /** Freezes, resumes or puts the clock back on real time, and saves its state. */
+  async setClock(verb: 'freeze' | 'resume' | 'reset'): Promise<void> {
+    this.deps.clock[verb]();
+    await this.deps.store.commit();
+  }
+
+  /** A callback attempt in its order's timeline; the order is stored with the attempt. */
+  private noteCallbackAttempt(delivery: Delivery, attempt: DeliveryAttempt): StoredTransaction | undefined {
+    const tx = this.deps.store.getTransaction(delivery.merchantId, delivery.orderId);
+    if (tx) appendTimeline(tx.timeline, {
+      at: attempt.at,
+      event: `callback attempt ${attempt.n}`,
+      detail: attempt.delivered ? `delivered (HTTP ${attempt.statusCode})` : `${attempt.error}${delivery.state === 'gave-up' ? '; gave up' : ''}`,
+    });
+    return tx;
   }
 
   /** A page token no stored order uses yet. */

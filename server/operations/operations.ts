@@ -1,0 +1,130 @@
+import type { Delivery, DeliveryAttempt } from '../callbacks/types.js';
+import type { AppContext } from '../context.js';
+import { parseDuration } from '../duration.js';
+import { TRANSITIONS, type Action } from '../transactions/lifecycle.js';
+import type { PaymentStatus, StoredTransaction } from '../transactions/types.js';
+
+/** What an operator may do to an order (control API, dashboard buttons, library), in the order a developer reaches for them. */
+export const OPERATOR_ACTIONS = [
+  { action: 'pay', label: 'Pay', done: 'paid' },
+  { action: 'fail', label: 'Fail', done: 'failed' },
+  { action: 'expire', label: 'Expire', done: 'expired' },
+  { action: 'cancel', label: 'Cancel', done: 'cancelled' },
+] as const satisfies readonly { action: Action; label: string; done: string }[];
+
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number]['action'];
+
+/** The clock verbs without an argument; the dashboard's "back to real time" button is `reset`. */
+export const CLOCK_VERBS = ['freeze', 'resume', 'reset'] as const;
+export type ClockVerb = (typeof CLOCK_VERBS)[number];
+
+// Far enough for any expiry or retry schedule; much further and dates stop being printable.
+export const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
+// Keeps the virtual clock inside what a Date can show (and a test can mean).
+const LATEST_TIME = Date.UTC(9999, 11, 31);
+
+/** Why an operation was refused; each surface turns it into its own answer (problem+json, a flash, an Error). */
+export type OperationRefusal =
+  | 'not-found' | 'ambiguous' | 'unknown-action' | 'invalid-status' | 'unknown-merchant' | 'callback-not-found' | 'bad-duration' | 'bad-time';
+
+export interface Refused {
+  ok: false;
+  refusal: OperationRefusal;
+  /** One sentence, the same on every surface. */
+  message: string;
+}
+
+export type Outcome<T> = ({ ok: true } & T) | Refused;
+
+const refuse = (refusal: OperationRefusal, message: string): Refused => ({ ok: false, refusal, message });
+
+function quoted(value: unknown): string {
+  return (typeof value === 'string' ? value : JSON.stringify(value) ?? '').slice(0, 100);
+}
+
+/**
+ * The operator's actions, their checks and their wording, once for the control API, the dashboard and
+ * the library; the transactions service does the writing.
+ */
+export class Operations {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** The order with this id, expired first if its link ran out; `merchantId` picks among merchants that used the same id. */
+  async find(orderId: string, merchantId?: string): Promise<Outcome<{ tx: StoredTransaction }>> {
+    const found = this.ctx.store.findTransactions(orderId).filter((tx) => !merchantId || tx.merchantId === merchantId);
+    if (found.length > 1) return refuse('ambiguous', `Order ${orderId} exists for merchants ${found.map((t) => t.merchantId).join(', ')}: pass merchantId`);
+    const tx = found[0] && (await this.ctx.transactions.find(found[0].merchantId, orderId));
+    if (!tx) return refuse('not-found', `No order ${orderId}${merchantId ? ` for merchant ${merchantId}` : ''}`);
+    return { ok: true, tx };
+  }
+
+  /** Moves an order as the shopper or the channel would; `via` names the surface in the timeline. */
+  async act(orderId: string, name: string, via: string, merchantId?: string): Promise<Outcome<{ tx: StoredTransaction; from: PaymentStatus; done: string; callback?: Delivery }>> {
+    const action = OPERATOR_ACTIONS.find((a) => a.action === name);
+    if (!action) return refuse('unknown-action', `Orders can be ${OPERATOR_ACTIONS.map((a) => a.done).join(', ')} (${OPERATOR_ACTIONS.map((a) => a.action).join(', ')}); not "${quoted(name)}"`);
+    const found = await this.find(orderId, merchantId);
+    if (!found.ok) return found;
+    const { tx } = found;
+    const from = tx.status;
+    const earlier = this.latestDelivery(tx);
+    if (!(await this.ctx.transactions.apply(tx, action.action, `${via}: ${action.action}`))) {
+      return refuse('invalid-status', `Cannot ${action.action} order ${orderId}: it is ${from}, and only ${TRANSITIONS[action.action].from.join(' or ')} orders can be ${action.done}.`);
+    }
+    const created = this.latestDelivery(tx);
+    return { ok: true, tx, from, done: action.done, ...(created && created !== earlier ? { callback: created } : {}) };
+  }
+
+  /** The order's actions as buttons: which the order's state allows, and where each leads. */
+  actionsFor(tx: StoredTransaction): { action: OperatorAction; label: string; done: string; allowed: boolean; from: string; to: PaymentStatus }[] {
+    return OPERATOR_ACTIONS.map((a) => ({
+      ...a, allowed: TRANSITIONS[a.action].from.includes(tx.status), from: TRANSITIONS[a.action].from.join(' or '), to: TRANSITIONS[a.action].to(tx),
+    }));
+  }
+
+  /** One attempt of a callback now, outside its retry schedule. */
+  async resend(id: string): Promise<Outcome<{ delivery: Delivery; attempt: DeliveryAttempt }>> {
+    const delivery = this.ctx.store.getDelivery(id);
+    if (!delivery) return refuse('callback-not-found', `No callback ${id}`);
+    return { ok: true, delivery, attempt: await this.ctx.transactions.resend(delivery) };
+  }
+
+  /**
+   * Forgets transactions, callbacks and logged requests (of one merchant, when given); a full reset also
+   * drops runtime scenarios and puts the clock back on real time.
+   */
+  async reset(merchantId?: string): Promise<Outcome<object>> {
+    if (merchantId !== undefined && !this.ctx.merchants.has(merchantId)) return refuse('unknown-merchant', `There is no merchant "${merchantId}"`);
+    this.ctx.requestLog.clear(merchantId);
+    if (merchantId === undefined) this.ctx.scenarios.remove();
+    await this.ctx.transactions.reset(merchantId);
+    return { ok: true };
+  }
+
+  /** Moves the clock forward by a duration (`90s`, `15m`, `2h`, `1d` or ms, at most 366 days), running everything due on the way. */
+  async advanceClock(by: unknown): Promise<Outcome<{ ms: number }>> {
+    const ms = parseDuration(by);
+    if (ms === null || ms === 0) return refuse('bad-duration', `"${quoted(by)}" is not an amount of time: write it like 90s, 15m, 2h or 1d`);
+    if (ms > MAX_ADVANCE_MS) return refuse('bad-duration', 'The clock moves at most 366 days at a time');
+    await this.ctx.transactions.moveClockTo(this.ctx.clock.now() + ms);
+    return { ok: true, ms };
+  }
+
+  /** Puts the clock at an ISO-8601 time or epoch milliseconds: forward runs what is due on the way, backward just sets it. */
+  async setClock(to: unknown): Promise<Outcome<object>> {
+    const ms = typeof to === 'number' ? to : typeof to === 'string' ? Date.parse(to) : NaN;
+    if (!Number.isFinite(ms) || ms < 0 || ms > LATEST_TIME) {
+      return refuse('bad-time', `${quoted(to)} is not an ISO-8601 time or epoch milliseconds between 1970 and 9999`);
+    }
+    await this.ctx.transactions.moveClockTo(ms);
+    return { ok: true };
+  }
+
+  /** Freezes the clock, lets it run again, or puts it back on real time. */
+  clock(verb: ClockVerb): Promise<void> {
+    return this.ctx.transactions.setClock(verb);
+  }
+
+  private latestDelivery(tx: StoredTransaction): Delivery | undefined {
+    return this.ctx.store.deliveriesOf(tx.merchantId, tx.orderId).at(-1);
+  }
+}
