@@ -63,7 +63,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const dispatcher = new CallbackDispatcher({
     store, scheduler, clock, generator, config, logger, merchantKey: (id) => merchants.get(id)?.key,
   });
-  const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, publicUrl: () => publicUrl });
+  const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, scenarios });
   const ctx: AppContext = {
     config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, merchants,
     scenarios, requestLog: new RequestLog(), publicUrl: () => publicUrl,

@@ -1,14 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { channelEnabled } from '../channels/enablement.js';
 import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import type { InitiateOverride, Scenario } from '../scenarios/types.js';
+import type { InitiateOverride } from '../scenarios/types.js';
+import type { AdmissionRefusal } from '../transactions/admission.js';
 import { checkStatusData } from '../transactions/payment-view.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 import { authenticate } from './auth.js';
-import { callbackHostAllowed } from './callback-hosts.js';
 import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';
 import { BodyError, jsonBody } from './json-body.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
@@ -43,6 +42,25 @@ function pathOrderId(ex: Exchange): string {
   return String(ex.req.params.orderId);
 }
 
+type Refusal = AdmissionRefusal | 'duplicate-order' | 'invalid-status' | 'not-permitted' | 'invalid-amount';
+
+/** The transactions service's refusals as the gateway answers them. */
+const REFUSALS: Record<Refusal, (requestedScenario?: string) => GatewayError> = {
+  'channel-disabled': () => GatewayError.of('featureNotAllowed'),
+  'callback-host': () => invalidFormat('url.callback url', 'url.callbackUrl', 'callbackHosts'),
+  'unknown-scenario': (requested) => GatewayError.of('badRequest', `Unknown scenario "${requested}" in X-Finnet-Mock-Scenario`),
+  'duplicate-order': () => GatewayError.of('duplicateOrderId'),
+  'invalid-status': () => GatewayError.of('invalidTransactionStatus'),
+  'not-permitted': () => GatewayError.of('transactionNotPermitted'),
+  'invalid-amount': () => GatewayError.of('invalidAmount'),
+};
+
+/** What a done step gave; a refused one is thrown as its gateway answer. */
+function accepted<R extends { ok: true } | { ok: false; refusal: Refusal }>(result: R, requestedScenario?: string): Extract<R, { ok: true }> {
+  if (!result.ok) throw REFUSALS[(result as { refusal: Refusal }).refusal](requestedScenario);
+  return result as Extract<R, { ok: true }>;
+}
+
 function validationError(failure: ValidationFailure): GatewayError {
   return failure.kind === 'missing' ? missingField(failure.label, failure.field) : invalidFormat(failure.label, failure.field, failure.rule);
 }
@@ -72,22 +90,6 @@ export function gatewayRouter(ctx: AppContext): Router {
     return { id: String(order.id), ...(order.amount === undefined ? {} : { amount: Number(order.amount) }) };
   };
 
-  /** The scenario for this initiate: the one the request header names, else the first that matches. */
-  const scenarioFor = (ex: Exchange, body: Record<string, unknown>, channel: string): Scenario | undefined => {
-    const order = body.order as Record<string, unknown>;
-    const customer = body.customer as Record<string, unknown>;
-    const header = ex.req.headers['x-finnet-mock-scenario'];
-    const requested = Array.isArray(header) ? header[0] : header;
-    const scenario = ctx.scenarios.match({
-      merchantId: ex.merchant!.id, channel, amount: Number(order.amount), orderId: String(order.id),
-      email: typeof customer.email === 'string' ? customer.email : '', phone: typeof customer.mobilePhone === 'string' ? customer.mobilePhone : '',
-      ...(requested === undefined ? {} : { requested }),
-    });
-    if (requested !== undefined && !scenario) throw GatewayError.of('badRequest', `Unknown scenario "${requested}" in X-Finnet-Mock-Scenario`);
-    ex.scenario = scenario?.name;
-    return scenario;
-  };
-
   /** Answers as the scenario says instead of the real answer; true when it did. */
   const answerOverride = (ex: Exchange, override: InitiateOverride | undefined): boolean => {
     if (!override) return false;
@@ -115,16 +117,15 @@ export function gatewayRouter(ctx: AppContext): Router {
     if (failure) throw validationError(failure);
     // A valid body names a known sourceOfFunds.type (the schema's enum), or none at all.
     const channel = requested!;
-    if (!channelEnabled(ctx.config, ex.merchant!.id, channel.type)) throw GatewayError.of('featureNotAllowed');
-    if (!callbackHostAllowed(String((body.url as Record<string, unknown>).callbackUrl), ctx.config.callbackHosts)) {
-      throw invalidFormat('url.callback url', 'url.callbackUrl', 'callbackHosts');
-    }
+    const header = ex.req.headers['x-finnet-mock-scenario'];
+    const requestedScenario = Array.isArray(header) ? header[0] : header;
     ex.orderId = String((body.order as Record<string, unknown>).id);
-    const scenario = scenarioFor(ex, body, channel.type);
+    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), requestedScenario);
+    ex.scenario = scenario?.name;
     const override = scenario?.effects.initiate;
     if (override?.delayMs) await new Promise((resolve) => setTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
     if (!override?.process && answerOverride(ex, override)) return;
-    const { tx } = await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario);
+    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario));
     if (answerOverride(ex, override)) return;
     answer(ex, { ...success(), ...initiateAnswer(tx, ctx.publicUrl()) }, scenarioHeader(ex));
   };
@@ -136,25 +137,24 @@ export function gatewayRouter(ctx: AppContext): Router {
 
   const cancel: Handler = async (ex) => {
     const tx = await findOrder(ex, pathOrderId(ex));
-    const cancellable = tx.status === 'REQUEST_INITIATED' && channelOf(tx.channel)?.cancellableWhileInitiated;
-    if (!cancellable || !(await ctx.transactions.apply(tx, 'cancel', 'cancel API'))) throw GatewayError.of('invalidTransactionStatus');
+    accepted(await ctx.transactions.cancel(tx, 'cancel API'));
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByPath: Handler = async (ex) => {
-    await ctx.transactions.voidPayment(await findOrder(ex, pathOrderId(ex)), 'void API');
+    accepted(await ctx.transactions.voidPayment(await findOrder(ex, pathOrderId(ex)), 'void API'));
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByBody: Handler = async (ex) => {
     const order = operationOrder(ex, 'void');
-    await ctx.transactions.voidPayment(await findOrder(ex, order.id), 'void API');
+    accepted(await ctx.transactions.voidPayment(await findOrder(ex, order.id), 'void API'));
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const refund: Handler = async (ex) => {
     const order = operationOrder(ex, 'refund');
-    await ctx.transactions.refund(await findOrder(ex, order.id), order.amount, 'refund API');
+    accepted(await ctx.transactions.refund(await findOrder(ex, order.id), order.amount, 'refund API'));
     answer(ex, success(), scenarioHeader(ex));
   };
 

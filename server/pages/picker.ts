@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { channelEnabled } from '../channels/enablement.js';
+import { channelEnabled } from '../transactions/admission.js';
 import { FAMILIES } from '../channels/families.js';
 import { PAGE_PATHS } from '../channels/page-paths.js';
 import { CHANNELS, type Channel, type Family } from '../channels/table.js';

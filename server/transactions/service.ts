@@ -4,11 +4,12 @@ import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
 import type { Delivery, DeliveryAttempt } from '../callbacks/types.js';
 import type { VirtualClock } from '../clock/clock.js';
 import type { Config } from '../config.js';
-import { GatewayError } from '../gateway/response-codes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { Store } from '../store/store.js';
 import type { ValueGenerator } from '../values/generator.js';
+import { admit, type Admission } from './admission.js';
 import { canApply, paidAmount, TRANSITIONS, type Action } from './lifecycle.js';
 import { settlesAt } from './settlement.js';
 import { ExpiryQueue } from './expiry-queue.js';
@@ -23,15 +24,14 @@ export interface TransactionDeps {
   scheduler: Scheduler;
   generator: ValueGenerator;
   dispatcher: CallbackDispatcher;
-  config: Config;
-  publicUrl(): string;
+  /** The admission rules' settings: disabled channels, allowed callback hosts. */
+  config: Pick<Config, 'disabledChannels' | 'callbackHosts'>;
+  scenarios: ScenarioRegistry;
 }
 
-export interface InitiateResult {
-  tx: StoredTransaction;
-  /** True when an identical request for a still-pending order got the original answer again. */
-  replayed: boolean;
-}
+/** The service's answer when it refuses: each surface words it its own way (response code, problem, message). */
+export type Refused<R extends string> = { ok: false; refusal: R };
+export type Done<T = object> = ({ ok: true } & T);
 
 function outcomeJob(tx: StoredTransaction): string {
   return `outcome:${tx.merchantId}\n${tx.orderId}`;
@@ -76,16 +76,24 @@ export class TransactionService {
     return this.settleExpiry(this.deps.store.getByToken(token));
   }
 
-  /** Stores a new order (or finds the identical pending one); a matched scenario shapes its expiry, outcome and callbacks. */
-  async initiate(merchantId: string, body: Record<string, unknown>, channel: Channel, scenario?: Scenario): Promise<InitiateResult> {
+  /** Whether the merchant may initiate this (valid) request, and the scenario that will shape it; `requested` is the one the request names. */
+  admit(merchantId: string, body: Record<string, unknown>, channel: Channel, requested?: string): Admission {
+    return admit(this.deps, merchantId, body, channel, requested);
+  }
+
+  /**
+   * Stores a new admitted order; an identical request for a still-pending order gets that order again
+   * (its answer is rebuilt from it). A matched scenario shapes its expiry, outcome and callbacks.
+   */
+  async initiate(merchantId: string, body: Record<string, unknown>, channel: Channel, scenario?: Scenario): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
     const { store, clock, generator } = this.deps;
     const order = body.order as Record<string, unknown>;
     const orderId = String(order.id);
     const requestJson = JSON.stringify(body);
     const existing = await this.find(merchantId, orderId);
     if (existing) {
-      if (existing.status === 'REQUEST_INITIATED' && existing.requestJson === requestJson) return { tx: existing, replayed: true };
-      throw GatewayError.of('duplicateOrderId');
+      if (existing.status === 'REQUEST_INITIATED' && existing.requestJson === requestJson) return { ok: true, tx: existing };
+      return { ok: false, refusal: 'duplicate-order' };
     }
     const now = clock.now();
     const validityMs = scenario?.effects.expiryMs
@@ -119,7 +127,7 @@ export class TransactionService {
     await store.commit(tx);
     this.scheduleExpiry(tx);
     this.scheduleOutcome(tx);
-    return { tx, replayed: false };
+    return { ok: true, tx };
   }
 
   /**
@@ -153,22 +161,29 @@ export class TransactionService {
     return true;
   }
 
-  /** Voids a captured card payment that has not settled yet; anything else is 4030015 Transaction Not Permitted. */
-  async voidPayment(tx: StoredTransaction, cause: string): Promise<void> {
+  /** The merchant's cancel API: only a pending order of a channel that allows it can be cancelled. */
+  async cancel(tx: StoredTransaction, cause: string): Promise<Done | Refused<'invalid-status'>> {
+    const cancellable = tx.status === 'REQUEST_INITIATED' && channelOf(tx.channel)?.cancellableWhileInitiated;
+    return cancellable && (await this.apply(tx, 'cancel', cause)) ? { ok: true } : { ok: false, refusal: 'invalid-status' };
+  }
+
+  /** Voids a captured card payment that has not settled yet; anything else is not permitted. */
+  async voidPayment(tx: StoredTransaction, cause: string): Promise<Done | Refused<'not-permitted'>> {
     const settled = tx.payment !== undefined && this.deps.clock.now() >= settlesAt(tx.payment.at);
-    if (settled || !(await this.apply(tx, 'void', cause))) throw GatewayError.of('transactionNotPermitted');
+    return !settled && (await this.apply(tx, 'void', cause)) ? { ok: true } : { ok: false, refusal: 'not-permitted' };
   }
 
   /**
-   * Refunds `amount` (default: all that is left) of a paid order: 4030015 when it is not paid (or nothing
-   * is left), 4040013 Invalid Amount when more is asked than is left.
+   * Refunds `amount` (default: all that is left) of a paid order: not permitted when it is not paid (or
+   * nothing is left), an invalid amount when more is asked than is left.
    */
-  async refund(tx: StoredTransaction, amount: number | undefined, cause: string): Promise<void> {
-    if (!canApply('refund', tx)) throw GatewayError.of('transactionNotPermitted');
+  async refund(tx: StoredTransaction, amount: number | undefined, cause: string): Promise<Done | Refused<'not-permitted' | 'invalid-amount'>> {
+    if (!canApply('refund', tx)) return { ok: false, refusal: 'not-permitted' };
     const left = paidAmount(tx) - tx.refundedAmount;
-    if (amount !== undefined && amount > left) throw GatewayError.of('invalidAmount');
+    if (amount !== undefined && amount > left) return { ok: false, refusal: 'invalid-amount' };
     const refunding = amount ?? left;
-    await this.apply(tx, 'refund', `${cause}: IDR ${refunding} (${tx.refundedAmount + refunding} of ${paidAmount(tx)} refunded)`, { amount: refunding });
+    const detail = `${cause}: IDR ${refunding} (${tx.refundedAmount + refunding} of ${paidAmount(tx)} refunded)`;
+    return (await this.apply(tx, 'refund', detail, { amount: refunding })) ? { ok: true } : { ok: false, refusal: 'not-permitted' };
   }
 
   /**
