@@ -3,7 +3,7 @@ import type { AppContext } from './context.js';
 import { controlRouter } from './control/routes.js';
 import { dashboardRouter } from './dashboard/index.js';
 import { gatewayRouter } from './gateway/routes.js';
-import { hostedPages } from './pages/index.js';
+import { shopperPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
 import { GatewayError } from './gateway/response-codes.js';
@@ -21,7 +21,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(startClock);
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));
-  app.use(hostedPages(ctx));
+  app.use(shopperPages(ctx));
   app.use(dashboardRouter(ctx));
 
   app.use((req: Request, res: Response) => {

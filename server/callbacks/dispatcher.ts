@@ -5,7 +5,7 @@ import type { Config, Merchant } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
-import { callbackFields } from '../transactions/payment-view.js';
+import { callbackFields } from '../transactions/gateway-body.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import type { ValueGenerator } from '../values/generator.js';
 import { sendCallback } from './sender.js';

@@ -1,6 +1,5 @@
 import type { StoredTransaction } from '../transactions/types.js';
-import { FAMILIES } from './families.js';
-import { PAGE_PATHS } from './page-paths.js';
+import { FAMILIES, PAGE_PATHS } from './families.js';
 import { qrisPayload } from './qris-payload.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import { channelOf, HOSTED, type Channel, type Family } from './table.js';

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { USER_DESCRIPTIONS } from '../transactions/status-text.js';
+import { USER_DESCRIPTIONS } from '../transactions/gateway-body.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import { channelName, withQuery } from './format.js';
 import { paginate, param } from './paging.js';

@@ -4,7 +4,7 @@ import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { InitiateOverride } from '../scenarios/types.js';
 import type { AdmissionRefusal } from '../transactions/admission.js';
-import { checkStatusData } from '../transactions/payment-view.js';
+import { checkStatusData } from '../transactions/gateway-body.js';
 import type { StoredTransaction } from '../transactions/types.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 import { authenticate } from './auth.js';

@@ -1,6 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { FAMILIES } from '../channels/families.js';
-import { PAGE_PATHS } from '../channels/page-paths.js';
+import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
 import { cardFor, SECURE_PROGRAMMES, TEST_CARDS, type CardOutcome } from '../channels/test-cards.js';
 import { formatJakarta } from '../clock/jakarta-time.js';

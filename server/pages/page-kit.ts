@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { PAGE_PATHS } from '../channels/page-paths.js';
+import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import type { AppContext } from '../context.js';

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { PAGE_PATHS } from '../channels/page-paths.js';
+import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';
@@ -18,7 +18,14 @@ const STEP_PATHS: Record<Step, string> = { signin: 'signin', otp: 'otp', plan: '
  * A paylater checkout like Kredivo's, at `/<type>/v2/`: sign-in (phone + PIN) → OTP → plan → pay or cancel,
  * then back to the merchant. Plain forms that work without JavaScript; every step is recorded in the timeline.
  */
-export function paylaterPages(ctx: AppContext, channel: Channel): Router {
+export function paylaterPages(ctx: AppContext, channels: readonly Channel[]): Router {
+  const router = express.Router();
+  for (const channel of channels) router.use(paylaterCheckout(ctx, channel));
+  return router;
+}
+
+/** One paylater provider's checkout. */
+function paylaterCheckout(ctx: AppContext, channel: Channel): Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   const base = PAGE_PATHS.paylater(channel.type);

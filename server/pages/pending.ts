@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { PAGE_PATHS } from '../channels/page-paths.js';
+import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf, withLang } from './page-kit.js';

@@ -1,7 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { channelEnabled } from '../transactions/admission.js';
-import { FAMILIES } from '../channels/families.js';
-import { PAGE_PATHS } from '../channels/page-paths.js';
+import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { CHANNELS, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import type { StoredTransaction } from '../transactions/types.js';

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import QRCode from 'qrcode';
-import { PAGE_PATHS } from '../channels/page-paths.js';
+import { PAGE_PATHS } from '../channels/families.js';
 import { nmidOf, qrisPayload } from '../channels/qris-payload.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../context.js';

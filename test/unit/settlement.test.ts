@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settlesAt } from '../../server/transactions/settlement.js';
+import { settlesAt } from '../../server/transactions/lifecycle.js';
 
 const jakarta = (iso: string) => Date.parse(`${iso}+07:00`);
 

@@ -1,8 +1,19 @@
 import { channelOf, HOSTED } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
-import { USER_DESCRIPTIONS } from './status-text.js';
-import type { StoredTransaction } from './types.js';
+import type { PaymentStatus, StoredTransaction } from './types.js';
 import { requestOf } from './request-of.js';
+
+/** `result.payment.userDesc` per status; the first two are the live gateway's own wording. */
+export const USER_DESCRIPTIONS: Record<PaymentStatus, string> = {
+  REQUEST_INITIATED: 'Your transaction is currently in progress or pending processing',
+  PAID: 'Your transaction was successful',
+  CAPTURED: 'Your transaction was successful',
+  FAILURE: 'Your transaction has failed',
+  CANCELLED: 'Your transaction has been cancelled',
+  EXPIRED: 'Your transaction has expired',
+  REFUNDED: 'Your transaction has been refunded',
+  PARTIALLY_REFUNDED: 'Your transaction has been partially refunded',
+};
 
 /**
  * What check-status and callbacks say about an order. Both are built here from the same stored state,
