@@ -4,7 +4,7 @@ import { controlRouter } from './control/routes.js';
 import { dashboardRouter } from './dashboard/index.js';
 import { gatewayRouter } from './gateway/routes.js';
 import { shopperPages } from './pages/index.js';
-import { PUBLIC_DIR, VIEWS_DIR } from './paths.js';
+import { PUBLIC_DIR, VIEWS_DIR } from './support/paths.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
 import { GatewayError } from './gateway/response-codes.js';
 import { StoreWriteError } from './store/store.js';

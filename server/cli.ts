@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig, type Config } from './config.js';
+import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig } from './config.js';
+import type { Config } from './model/config.js';
 import { startInstance, type Instance } from './instance.js';
 import { ScenarioError } from './scenarios/loader.js';
 import { StoreError } from './store/store.js';

@@ -1,51 +1,9 @@
 import { acceptedTypes, channelOf } from './channels/table.js';
-import { parseDuration } from './duration.js';
-import { SCENARIO_DIR } from './paths.js';
-import { FINAL_STATUSES, type PaymentStatus } from './transactions/types.js';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
-
-export interface Merchant {
-  id: string;
-  key: string;
-}
-
-/** A channel a merchant has not enabled: initiating on it answers 403 4030001 Feature Not Allowed. */
-export interface DisabledChannel {
-  /** A merchant id, or `*` for every merchant. */
-  merchantId: string;
-  /** Canonical `sourceOfFunds.type`. */
-  type: string;
-}
-
-export interface Config {
-  port: number;
-  host: string;
-  /** Base of every URL the simulator hands out (`redirecturl`, `imageurl`); default `http://localhost:<port>`. */
-  publicUrl?: string;
-  /** lowdb data file, or `:memory:`. */
-  db: string;
-  merchants: Merchant[];
-  seed?: string;
-  logLevel: LogLevel;
-  /** `responseMessage` of successful answers (the live sandbox says `Request has been processed successfully`). */
-  successMessage: string;
-  /** Seconds to wait before each retry of a failed callback; after the last one the delivery gives up. */
-  callbackRetries: number[];
-  /** How long a callback receiver may take to answer before the attempt counts as failed. */
-  callbackTimeoutMs: number;
-  /** Folders of scenario files. */
-  scenarios: string[];
-  /** When set, `/_mock` (but its health check) and the dashboard need it. */
-  adminToken?: string;
-  /** Channels that are off for a merchant (or all of them). */
-  disabledChannels: DisabledChannel[];
-  /** Hosts callbacks may go to (`*.example.com` for subdomains); empty = any. */
-  callbackHosts: string[];
-  /** The final statuses that send a callback. */
-  callbackStatuses: PaymentStatus[];
-  /** Host names (`*.example.com` for subdomains) served besides loopback ones and the public URL's (see server/http/allowed-hosts.ts). */
-  allowedHosts: string[];
-}
+import { parseDuration } from './support/duration.js';
+import { SCENARIO_DIR } from './support/paths.js';
+import type { Config, DisabledChannel, Merchant } from './model/config.js';
+import { FINAL_STATUSES, type PaymentStatus } from './model/transaction.js';
+import { LOG_LEVELS, type LogLevel } from './support/logger.js';
 
 export class ConfigError extends Error {}
 

@@ -1,16 +1,17 @@
-import type { Delivery } from './callbacks/types.js';
+import type { Delivery } from './model/delivery.js';
 import { waitForDelivered } from './callbacks/wait.js';
-import { DEFAULTS, type Config, type Merchant } from './config.js';
+import { DEFAULTS } from './config.js';
+import type { Config, Merchant } from './model/config.js';
 import { deliveryView, transactionView } from './control/views.js';
 import { startInstance } from './instance.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './support/logger.js';
 import { Operations, type OperatorAction, type Outcome } from './operations/operations.js';
 import { parseScenarios } from './scenarios/loader.js';
-import type { PaymentStatus, StoredTransaction } from './transactions/types.js';
+import type { PaymentStatus, StoredTransaction } from './model/transaction.js';
 
-export type { Config, Merchant } from './config.js';
-export type { PaymentStatus, StoredTransaction } from './transactions/types.js';
-export type { Delivery, DeliveryAttempt } from './callbacks/types.js';
+export type { Config, Merchant } from './model/config.js';
+export type { PaymentStatus, StoredTransaction } from './model/transaction.js';
+export type { Delivery, DeliveryAttempt } from './model/delivery.js';
 export { phpJsonEncode } from './callbacks/php-json.js';
 export { hmacSha512 } from './callbacks/signature.js';
 

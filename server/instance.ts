@@ -3,12 +3,13 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createApp } from './app.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
 import { VirtualClock } from './clock/clock.js';
-import { ConfigError, type Config } from './config.js';
+import { ConfigError } from './config.js';
+import type { Config } from './model/config.js';
 import type { AppContext } from './context.js';
 import { hostGuard } from './http/allowed-hosts.js';
 import { answerClientErrors } from './http/client-errors.js';
 import { HTTP_TIMEOUTS, timeoutOptions, type HttpTimeouts } from './http/timeouts.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './support/logger.js';
 import { RequestLog } from './gateway/request-log.js';
 import { loadScenarioFolders } from './scenarios/loader.js';
 import { ScenarioRegistry } from './scenarios/registry.js';
@@ -16,7 +17,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { Store } from './store/store.js';
 import { TransactionService } from './transactions/service.js';
 import { RequestValidator } from './validation/request-validator.js';
-import { ValueGenerator } from './values/generator.js';
+import { ValueGenerator } from './support/value-generator.js';
 
 export interface Instance {
   /** Where it listens, e.g. `http://127.0.0.1:4000`. */

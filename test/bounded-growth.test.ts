@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Instance } from '../server/instance.js';
-import type { StoredTransaction } from '../server/transactions/types.js';
+import type { StoredTransaction } from '../server/model/transaction.js';
 import { channelRequest } from './helpers/channel-requests.js';
 import { initiate, startTestInstance } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { Config } from '../server/config.js';
+import type { Config } from '../server/model/config.js';
 import type { Instance } from '../server/instance.js';
 import { basicAuth, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
 import { CallbackReceiver, replyOk } from './helpers/receiver.js';

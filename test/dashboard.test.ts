@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PaymentStatus, StoredTransaction } from '../server/transactions/types.js';
+import type { PaymentStatus, StoredTransaction } from '../server/model/transaction.js';
 import { checkStatus, initiate, kredivoRequest, MERCHANT, OTHER_MERCHANT, placeOrder } from './helpers/instance.js';
 import { useSimulator } from './helpers/suite.js';
 

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { ConfigError, loadConfig } from '../server/config.js';
+import type { Config } from '../server/model/config.js';
 import type { Instance } from '../server/instance.js';
 import { basicAuth, kredivoRequest, startTestInstance } from './helpers/instance.js';
 

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../server/config.js';
 import { startInstance, type Instance } from '../server/instance.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger } from '../server/support/logger.js';
 import { basicAuth, checkStatus, initiate, kredivoRequest, MERCHANT, startTestInstance } from './helpers/instance.js';
 
 let instance: Instance;

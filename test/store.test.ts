@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Instance } from '../server/instance.js';
-import { createLogger } from '../server/logger.js';
+import { createLogger } from '../server/support/logger.js';
 import { Journal, JournalWriteError } from '../server/store/journal.js';
 import { Store, StoreError, StoreWriteError } from '../server/store/store.js';
-import type { StoredTransaction } from '../server/transactions/types.js';
+import type { StoredTransaction } from '../server/model/transaction.js';
 import { checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
 
 const started: Instance[] = [];

@@ -1,17 +1,17 @@
 import { EventEmitter } from 'node:events';
 import type { VirtualClock } from '../clock/clock.js';
 import { isoJakarta } from '../clock/jakarta-time.js';
-import type { Config, Merchant } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { Config, Merchant } from '../model/config.js';
+import type { Logger } from '../support/logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
 import { callbackFields } from '../transactions/gateway-body.js';
-import type { StoredTransaction } from '../transactions/types.js';
-import type { ValueGenerator } from '../values/generator.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import type { ValueGenerator } from '../support/value-generator.js';
 import { sendCallback } from './sender.js';
 import { signFields } from './signature.js';
-import type { Delivery, DeliveryAttempt } from './types.js';
-import { requestOf } from '../transactions/request-of.js';
+import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
+import { requestOf } from '../model/initiate-request.js';
 
 /** Notes an attempt in its order's timeline and gives the order to store with it, if it still exists. */
 export type AttemptNote = (delivery: Delivery, attempt: DeliveryAttempt) => StoredTransaction | undefined;
@@ -43,9 +43,9 @@ export class CallbackDispatcher extends EventEmitter {
 
   /** Creates the delivery for the transaction's current (final) state; nothing leaves until `start`. */
   prepare(tx: StoredTransaction): Delivery | null {
-    const url = (requestOf(tx).url as { callbackUrl?: unknown } | undefined)?.callbackUrl;
+    const url = requestOf(tx).url.callbackUrl;
     const key = this.deps.merchantKey(tx.merchantId);
-    if (typeof url !== 'string' || key === undefined) return null;
+    if (url === undefined || key === undefined) return null;
     const behaviour = tx.callbackBehaviour ?? {};
     // Not sent is still recorded (as suppressed), so the dashboard can say why nothing arrived.
     const wanted = !behaviour.never && (behaviour.statuses ?? this.deps.config.callbackStatuses).includes(tx.status);

@@ -1,4 +1,4 @@
-import type { DeliveryAttempt } from './types.js';
+import type { DeliveryAttempt } from '../model/delivery.js';
 
 const EXCERPT_BYTES = 2048;
 

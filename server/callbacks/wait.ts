@@ -1,5 +1,5 @@
 import type { CallbackDispatcher } from './dispatcher.js';
-import type { Delivery } from './types.js';
+import type { Delivery } from '../model/delivery.js';
 import type { Store } from '../store/store.js';
 
 export interface WaitCriteria {

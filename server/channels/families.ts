@@ -1,5 +1,5 @@
-import type { StoredTransaction } from '../transactions/types.js';
-import type { ValueGenerator } from '../values/generator.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import type { ValueGenerator } from '../support/value-generator.js';
 import type { Channel, Family } from './table.js';
 import { DEFAULT_CARD, detailsOf } from './test-cards.js';
 

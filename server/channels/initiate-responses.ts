@@ -1,4 +1,4 @@
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { FAMILIES, PAGE_PATHS } from './families.js';
 import { qrisPayload } from './qris-payload.js';
 import { formatJakarta } from '../clock/jakarta-time.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { StoredTransaction } from '../transactions/types.js';
-import { requestOf } from '../transactions/request-of.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import { requestOf } from '../model/initiate-request.js';
 
 /** One EMV tag-length-value field. */
 function tlv(tag: string, value: string): string {
@@ -33,8 +33,7 @@ export function nmidOf(merchantId: string): string {
  * with the amount, the merchant, the order id as bill number and the page token as reference label, ending in its CRC.
  */
 export function qrisPayload(tx: StoredTransaction): string {
-  const order = requestOf(tx).order as { merchantCategoryCode?: unknown } | undefined;
-  const mcc = typeof order?.merchantCategoryCode === 'string' ? order.merchantCategoryCode : '5999';
+  const mcc = requestOf(tx).order.merchantCategoryCode ?? '5999';
   const body = [
     tlv('00', '01'),
     tlv('01', '12'),

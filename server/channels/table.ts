@@ -1,11 +1,11 @@
+import type { PaidStatus } from '../model/transaction.js';
+
 /**
  * How a channel's initiate answers and which page the shopper gets:
  * card form, VA / pay code / retail instructions, QR, wallet app, provider web checkout via Finpay's link,
  * push to an app (no page), paylater checkout, internet banking, and the hosted channel picker.
  */
 export type Family = 'card' | 'va' | 'paycode' | 'retail' | 'qris' | 'wallet' | 'webcheckout' | 'push' | 'paylater' | 'ibank' | 'hosted';
-
-export type PaidStatus = 'PAID' | 'CAPTURED';
 
 export interface Channel {
   /** The canonical `sourceOfFunds.type`. */

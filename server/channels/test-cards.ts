@@ -1,20 +1,7 @@
+import type { CardDetails, CardInfo } from '../model/transaction.js';
+
 /** The card page's test cards: the magic values listed in the README. The number decides the outcome. */
 export type CardOutcome = 'success' | 'challenge' | 'declined' | 'insufficientFunds';
-
-/** `card.info` in check-status and callbacks, as in the docs' sample. */
-export interface CardInfo {
-  brand: string;
-  issuing: string;
-  type: string;
-  subType: string;
-  country: string;
-}
-
-/** What check-status and callbacks say about the card an order was paid with. */
-export interface CardDetails {
-  mask: string;
-  info: CardInfo;
-}
 
 export interface TestCard {
   number: string;

@@ -1,11 +1,5 @@
 import { EventEmitter } from 'node:events';
-
-export interface ClockState {
-  /** Virtual time minus real time, in ms, while the clock runs. */
-  offsetMs: number;
-  /** Virtual time at which the clock stands still, or null when it runs. */
-  frozenAt: number | null;
-}
+import type { ClockState } from '../model/clock.js';
 
 /**
  * The virtual clock behind expiries, `expiryLink`, timelines and retry schedules.

@@ -1,4 +1,4 @@
-import { loadSchemaFile } from '../validation/schema-files.js';
+import { loadSchemaFile } from '../support/schema-files.js';
 
 const COMPONENT_FILES = ['common', 'initiate-request', 'order', 'item', 'customer', 'url', 'address', 'billing', 'shipping', 'meta', 'card',
   'recurring', 'source-of-funds', 'device', 'void-request', 'refund-request', 'scenario'];

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../support/duration.js';
 import { waitForDelivered } from '../callbacks/wait.js';
 import { Operations, type OperationRefusal, type Outcome } from '../operations/operations.js';
 import { parseScenarios, ScenarioError } from '../scenarios/loader.js';

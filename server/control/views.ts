@@ -1,9 +1,9 @@
-import type { Delivery } from '../callbacks/types.js';
+import type { Delivery } from '../model/delivery.js';
 import type { AppContext } from '../context.js';
 import type { LoggedRequest } from '../gateway/request-log.js';
-import type { Scenario } from '../scenarios/types.js';
-import type { StoredTransaction } from '../transactions/types.js';
-import { requestOf } from '../transactions/request-of.js';
+import type { Scenario } from '../model/scenario.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import { requestOf } from '../model/initiate-request.js';
 import { initiateAnswer } from '../channels/initiate-responses.js';
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -29,7 +29,7 @@ export function transactionView(ctx: AppContext, tx: StoredTransaction): Record<
   return {
     ...transactionSummary(tx),
     reference: tx.reference,
-    request: requestOf(tx),
+    request: requestOf(tx).body,
     response: initiateAnswer(tx, ctx.publicUrl()),
     timeline: tx.timeline.map((e) => ({ ...e, at: iso(e.at) })),
     callbacks: ctx.store.deliveriesOf(tx.merchantId, tx.orderId).map(deliveryView),

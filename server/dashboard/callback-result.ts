@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryAttempt } from '../callbacks/types.js';
+import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { AppContext } from '../context.js';
 import { wib } from './format.js';
 

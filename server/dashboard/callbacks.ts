@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Delivery, DeliveryState } from '../callbacks/types.js';
+import type { Delivery, DeliveryState } from '../model/delivery.js';
 import { describeAttempt, nextStep } from './callback-result.js';
 import { transactionPath, withQuery } from './format.js';
 import { paginate, param } from './paging.js';

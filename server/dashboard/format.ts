@@ -1,8 +1,8 @@
 import { channelOf } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import { rupiah } from '../pages/format.js';
-import type { StoredTransaction } from '../transactions/types.js';
-import { requestOf } from '../transactions/request-of.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import { requestOf, type JsonObject } from '../model/initiate-request.js';
 import { initiateAnswer } from '../channels/initiate-responses.js';
 
 const MINUTE = 60_000;
@@ -66,11 +66,6 @@ export function channelName(type: string): string {
   return channelOf(type)?.name ?? type;
 }
 
-function field(source: unknown, key: string): string {
-  const value = source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-}
-
 interface CustomerView {
   name: string;
   email: string;
@@ -79,22 +74,23 @@ interface CustomerView {
 
 /** Who the merchant said is paying (any of it may be missing, or hostile: views escape it). */
 export function customerOf(tx: StoredTransaction): CustomerView {
-  const customer = requestOf(tx).customer;
-  return {
-    name: [field(customer, 'firstName'), field(customer, 'lastName')].filter(Boolean).join(' '),
-    email: field(customer, 'email'),
-    phone: field(customer, 'mobilePhone'),
-  };
+  const { firstName, lastName, email, mobilePhone } = requestOf(tx).customer;
+  return { name: [firstName, lastName].filter(Boolean).join(' '), email: email ?? '', phone: mobilePhone ?? '' };
 }
 
 export function callbackUrlOf(tx: StoredTransaction): string {
-  return field(requestOf(tx).url, 'callbackUrl');
+  return requestOf(tx).url.callbackUrl ?? '';
+}
+
+/** The initiate body as sent, unknown keys included (the order page shows it). */
+function sentBodyOf(tx: StoredTransaction): JsonObject {
+  return requestOf(tx).body;
 }
 
 /** The hosted page link handed out at initiate, when it is one a browser can open. */
 export function paymentPageOf(tx: StoredTransaction, publicUrl: string): string {
-  const url = field(initiateAnswer(tx, publicUrl), 'redirecturl');
-  return /^https?:\/\//i.test(url) ? url : '';
+  const url = initiateAnswer(tx, publicUrl).redirecturl;
+  return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : '';
 }
 
 export function transactionPath(merchantId: string, orderId: string): string {
@@ -110,4 +106,4 @@ export function withQuery(path: string, params: Record<string, string | number |
 }
 
 /** Everything views format with, handed to every template as `h`. */
-export const helpers = { age, span, wib, iso, tone, httpTone, pretty, prettyText, rupiah, channelName, customerOf, callbackUrlOf, paymentPageOf, transactionPath, requestOf, initiateAnswer };
+export const helpers = { age, span, wib, iso, tone, httpTone, pretty, prettyText, rupiah, channelName, customerOf, callbackUrlOf, paymentPageOf, transactionPath, requestOf: sentBodyOf, initiateAnswer };

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Scenario } from '../scenarios/types.js';
+import type { Scenario } from '../model/scenario.js';
 import type { Dashboard } from './render.js';
 
 /** `{callback: {failFirst: 2}}` → `["callback.failFirst: 2"]`: any shape of match or effects, readable in a cell. */

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { USER_DESCRIPTIONS } from '../transactions/gateway-body.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { channelName, withQuery } from './format.js';
 import { paginate, param } from './paging.js';
 import type { Dashboard } from './render.js';

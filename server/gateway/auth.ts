@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Merchant } from '../config.js';
+import type { Merchant } from '../model/config.js';
 import { GatewayError } from './response-codes.js';
 
 function sameSecret(a: string, b: string): boolean {

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Merchant } from '../config.js';
+import type { Merchant } from '../model/config.js';
 import type { GatewayError } from './response-codes.js';
 
 /** One gateway request and what is learnt about it on the way (for the answer and the request log). */

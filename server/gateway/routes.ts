@@ -2,10 +2,10 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import type { InitiateOverride } from '../scenarios/types.js';
+import type { InitiateOverride } from '../model/scenario.js';
 import type { AdmissionRefusal } from '../transactions/admission.js';
 import { checkStatusData } from '../transactions/gateway-body.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 import { authenticate } from './auth.js';
 import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';

@@ -1,8 +1,8 @@
-import type { Delivery, DeliveryAttempt } from '../callbacks/types.js';
+import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { AppContext } from '../context.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../support/duration.js';
 import { TRANSITIONS, type Action } from '../transactions/lifecycle.js';
-import type { PaymentStatus, StoredTransaction } from '../transactions/types.js';
+import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 
 /** What an operator may do to an order (control API, dashboard buttons, library), in the order a developer reaches for them. */
 export const OPERATOR_ACTIONS = [

@@ -3,11 +3,11 @@ import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import type { AppContext } from '../context.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { rupiah } from './format.js';
 import { sendPageHeaders } from './page-headers.js';
 import { textsFor, type Lang, type TextTable, type Texts } from './texts.js';
-import { requestOf } from '../transactions/request-of.js';
+import { requestOf, type InitiateItem } from '../model/initiate-request.js';
 
 /** Whose page it is: the name in the header and the colour the page is drawn in. */
 export interface Brand {
@@ -29,7 +29,7 @@ export function field(source: unknown, key: string): string {
 }
 
 export function urlOf(tx: StoredTransaction, key: 'successUrl' | 'failUrl' | 'backUrl'): string {
-  return field(requestOf(tx).url, key);
+  return requestOf(tx).url[key] ?? '';
 }
 
 /** Where the shopper goes back to once the order is over: successUrl after a payment, failUrl otherwise, else backUrl. */
@@ -69,15 +69,8 @@ export function summaryOf(tx: StoredTransaction): Record<string, unknown> {
   return { tx, merchantName: tx.merchantId, expiresAt: formatJakarta(tx.expiresAt), changeUrl: tx.hosted && tx.channel !== 'hosted' ? PAGE_PATHS.picker(tx.token) : '' };
 }
 
-export interface OrderItemView {
-  name: string;
-  quantity: number;
-  unitPrice: number;
-}
-
-export function itemsOf(tx: StoredTransaction): OrderItemView[] {
-  const items = (requestOf(tx).order as { item?: unknown[] }).item ?? [];
-  return items.map((it) => ({ name: field(it, 'name'), quantity: Number(field(it, 'quantity')), unitPrice: Number(field(it, 'unitPrice')) }));
+export function itemsOf(tx: StoredTransaction): InitiateItem[] {
+  return requestOf(tx).order.items;
 }
 
 export function showMessage<P extends TextTable>(

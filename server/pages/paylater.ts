@@ -2,14 +2,14 @@ import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { maskPhone } from '../transactions/checkout.js';
 import { normalisePhone } from './format.js';
 import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf } from './page-kit.js';
 import { PAYLATER_PLANS, monthlyInstalment } from '../transactions/paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
 import { langOf, type Lang } from './texts.js';
-import { requestOf } from '../transactions/request-of.js';
+import { requestOf } from '../model/initiate-request.js';
 
 type Step = Exclude<StoredTransaction['checkout']['step'], 'done'>;
 const STEP_PATHS: Record<Step, string> = { signin: 'signin', otp: 'otp', plan: 'checkout' };
@@ -58,7 +58,7 @@ function paylaterCheckout(ctx: AppContext, channel: Channel): Router {
     if (!opened) return;
     const { tx, tk, frame } = opened;
     await ctx.transactions.checkout.opened(tx, `${channel.name} sign-in page`);
-    render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: field(requestOf(tx).customer, 'mobilePhone'), error: '' });
+    render(res, 200, 'paylater/signin', frame, { ...orderLocals(tx, tk), phone: requestOf(tx).customer.mobilePhone ?? '', error: '' });
   });
 
   router.post(`${base}/signin`, form, async (req, res) => {

@@ -3,11 +3,11 @@ import { channelEnabled } from '../transactions/admission.js';
 import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { CHANNELS, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { PICKER_TEXT } from './picker-text.js';
 import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang } from './page-kit.js';
 import { langOf } from './texts.js';
-import { requestOf } from '../transactions/request-of.js';
+import { requestOf } from '../model/initiate-request.js';
 
 /** The picker's sections, in the order Indonesian checkouts list them; each names its heading in PICKER_TEXT. */
 const GROUPS: readonly { key: keyof (typeof PICKER_TEXT)['id']; families: readonly Family[] }[] = [
@@ -32,7 +32,7 @@ export function pickerPages(ctx: AppContext): Router {
 
   const offered = (tx: StoredTransaction): Channel[] => CHANNELS.filter((channel) => FAMILIES[channel.family].page(tx, channel) !== null
     && channelEnabled(ctx.config, tx.merchantId, channel.type)
-    && ctx.validator.validate({ ...requestOf(tx), sourceOfFunds: { type: channel.type } }, channel) === null);
+    && ctx.validator.validate({ ...requestOf(tx).body, sourceOfFunds: { type: channel.type } }, channel) === null);
 
   const open = async (req: Request, res: Response) => {
     const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};

@@ -4,7 +4,7 @@ import { PAGE_PATHS } from '../channels/families.js';
 import { nmidOf, qrisPayload } from '../channels/qris-payload.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../context.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { FINPAY_BRAND, frameOf, leave, openOrder, render, summaryOf, withLang } from './page-kit.js';
 import { QRIS_TEXT } from './qris-text.js';
 import { langOf } from './texts.js';

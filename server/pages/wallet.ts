@@ -3,11 +3,11 @@ import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../context.js';
 import { normalisePhone } from './format.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
-import { requestOf } from '../transactions/request-of.js';
+import { requestOf } from '../model/initiate-request.js';
 
 interface AccountPage {
   /** The page's path for a channel type. */
@@ -80,7 +80,7 @@ export function walletPages(ctx: AppContext): Router {
     if (!opened) return;
     const { tx, tk, frame } = opened;
     await ctx.transactions.checkout.opened(tx, `${channel.name} page`);
-    const prefill = page.inputType === 'tel' ? field(requestOf(tx).customer, 'mobilePhone') : '';
+    const prefill = page.inputType === 'tel' ? requestOf(tx).customer.mobilePhone ?? '' : '';
     render(res, 200, 'wallet/pay', frame, locals(channel, page, tx, tk, prefill, ''));
   };
 

@@ -1,5 +1,5 @@
 import { MAX_MATCHED_LENGTH } from './safe-pattern.js';
-import type { MatchInput, Scenario, ScenarioMatch } from './types.js';
+import type { MatchInput, Scenario, ScenarioMatch } from '../model/scenario.js';
 
 /** A scenario's patterns, compiled once when it is added rather than on every initiate. */
 type Patterns = Partial<Record<'orderId' | 'email' | 'phone', RegExp>>;

@@ -1,5 +1,5 @@
 import type { VirtualClock } from '../clock/clock.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../support/logger.js';
 import { MinHeap } from './min-heap.js';
 
 interface Entry {

@@ -1,5 +1,5 @@
 import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FINAL_STATUSES } from '../transactions/types.js';
+import { FINAL_STATUSES } from '../model/transaction.js';
 
 // ajv is CommonJS; under NodeNext its default export is the module object.
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;

@@ -1,9 +1,9 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import type { Delivery } from '../callbacks/types.js';
-import type { ClockState } from '../clock/clock.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { Delivery } from '../model/delivery.js';
+import type { ClockState } from '../model/clock.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { LineError, readLines, writeAll } from './lines.js';
 import { recordProblem } from './records.js';
 

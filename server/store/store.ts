@@ -1,10 +1,10 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
-import type { ClockState } from '../clock/clock.js';
-import type { Delivery } from '../callbacks/types.js';
-import type { Logger } from '../logger.js';
-import type { StoredTransaction } from '../transactions/types.js';
+import type { ClockState } from '../model/clock.js';
+import type { Delivery } from '../model/delivery.js';
+import type { Logger } from '../support/logger.js';
+import type { StoredTransaction } from '../model/transaction.js';
 import { Journal, JournalWriteError, type JournalEntry } from './journal.js';
 import { LineError } from './lines.js';
 import { recordProblem, upgradeTransaction } from './records.js';

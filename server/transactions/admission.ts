@@ -1,7 +1,8 @@
-import type { Config } from '../config.js';
+import type { Config } from '../model/config.js';
 import type { Channel } from '../channels/table.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
-import type { Scenario } from '../scenarios/types.js';
+import type { InitiateRequest } from '../model/initiate-request.js';
+import type { Scenario } from '../model/scenario.js';
 
 /** Why an initiate is not admitted; the gateway answers each with its response code. */
 export type AdmissionRefusal = 'channel-disabled' | 'callback-host' | 'unknown-scenario';
@@ -38,14 +39,13 @@ export function callbackHostAllowed(url: string, allowed: readonly string[]): bo
  * enabled, the callback host allowed, and the scenario it names (if any) exists. The first scenario that
  * matches shapes the order otherwise. Duplicates and replays are decided when the order is stored.
  */
-export function admit(rules: AdmissionRules, merchantId: string, body: Record<string, unknown>, channel: Channel, requested?: string): Admission {
+export function admit(rules: AdmissionRules, merchantId: string, request: InitiateRequest, channel: Channel, requested?: string): Admission {
   if (!channelEnabled(rules.config, merchantId, channel.type)) return { ok: false, refusal: 'channel-disabled' };
-  if (!callbackHostAllowed(String((body.url as Record<string, unknown>).callbackUrl), rules.config.callbackHosts)) return { ok: false, refusal: 'callback-host' };
-  const order = body.order as Record<string, unknown>;
-  const customer = body.customer as Record<string, unknown>;
+  if (!callbackHostAllowed(request.url.callbackUrl ?? '', rules.config.callbackHosts)) return { ok: false, refusal: 'callback-host' };
+  const { order, customer } = request;
   const scenario = rules.scenarios.match({
-    merchantId, channel: channel.type, amount: Number(order.amount), orderId: String(order.id),
-    email: typeof customer.email === 'string' ? customer.email : '', phone: typeof customer.mobilePhone === 'string' ? customer.mobilePhone : '',
+    merchantId, channel: channel.type, amount: order.amount, orderId: order.id,
+    email: customer.email ?? '', phone: customer.mobilePhone ?? '',
     ...(requested === undefined ? {} : { requested }),
   });
   if (requested !== undefined && !scenario) return { ok: false, refusal: 'unknown-scenario' };

@@ -1,4 +1,4 @@
-import type { CheckoutProgress } from './types.js';
+import type { CheckoutProgress } from '../model/transaction.js';
 
 /** What a checkout counts: wrong secrets on its first step (PIN, password, CVV) and wrong codes on its second (OTP, 3-D Secure). */
 export type AttemptKind = 'signin' | 'otp';

@@ -4,7 +4,7 @@ import { ATTEMPT_LIMITS, failedAttempt, type AttemptKind } from './attempts.js';
 import type { Action } from './lifecycle.js';
 import type { PaylaterPlan } from './paylater-plans.js';
 import { refusalFor, SANDBOX_OTP, TEST_PIN, type ShopperRefusal } from './test-shoppers.js';
-import type { StoredTransaction } from './types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 
 /** What the service lends the checkout: its transitions and its timeline. */
 export interface CheckoutWriter {

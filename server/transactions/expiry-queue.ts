@@ -1,6 +1,6 @@
 import { MinHeap } from '../scheduler/min-heap.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import type { StoredTransaction } from './types.js';
+import type { StoredTransaction } from '../model/transaction.js';
 
 const JOB = 'expiries';
 

@@ -1,7 +1,7 @@
 import { channelOf, HOSTED } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
-import type { PaymentStatus, StoredTransaction } from './types.js';
-import { requestOf } from './request-of.js';
+import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
+import { requestOf } from '../model/initiate-request.js';
 
 /** `result.payment.userDesc` per status; the first two are the live gateway's own wording. */
 export const USER_DESCRIPTIONS: Record<PaymentStatus, string> = {
@@ -19,11 +19,6 @@ export const USER_DESCRIPTIONS: Record<PaymentStatus, string> = {
  * What check-status and callbacks say about an order. Both are built here from the same stored state,
  * so the status and amount check reports always equal what the latest callback carried.
  */
-function requestPart(tx: StoredTransaction, key: string): Record<string, unknown> | undefined {
-  const part = requestOf(tx)[key];
-  return part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as Record<string, unknown>) : undefined;
-}
-
 export function paymentResult(tx: StoredTransaction): Record<string, unknown> {
   const result: Record<string, unknown> = {
     status: tx.status,
@@ -44,13 +39,11 @@ function orderPart(tx: StoredTransaction): Record<string, unknown> {
 }
 
 function customerPart(tx: StoredTransaction): Record<string, unknown> {
-  const id = requestPart(tx, 'customer')?.id;
-  return { id: typeof id === 'string' ? id : '' };
+  return { id: requestOf(tx).customer.id ?? '' };
 }
 
 function metaPart(tx: StoredTransaction): Record<string, unknown> {
-  const data = requestPart(tx, 'meta')?.data;
-  return { data: data === undefined ? null : data };
+  return { data: requestOf(tx).meta?.data ?? null };
 }
 
 // A hosted order has no type until the shopper picks a channel; VA and pay code orders carry their code, as in the real VA callback.

@@ -1,4 +1,4 @@
-import type { PaymentStatus, StoredTransaction } from './types.js';
+import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 import { channelOf } from '../channels/table.js';
 
 export type Action = 'pay' | 'fail' | 'cancel' | 'expire' | 'void' | 'refund';

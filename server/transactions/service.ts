@@ -1,21 +1,21 @@
 import { channelOf, HOSTED, type Channel } from '../channels/table.js';
 import { FAMILIES, type TokenKind } from '../channels/families.js';
 import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
-import type { Delivery, DeliveryAttempt } from '../callbacks/types.js';
+import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { VirtualClock } from '../clock/clock.js';
-import type { Config } from '../config.js';
+import type { Config } from '../model/config.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
-import type { Scenario } from '../scenarios/types.js';
+import type { Scenario } from '../model/scenario.js';
 import type { Store } from '../store/store.js';
-import type { ValueGenerator } from '../values/generator.js';
+import type { ValueGenerator } from '../support/value-generator.js';
 import { admit, type Admission } from './admission.js';
 import { canApply, paidAmount, settlesAt, TRANSITIONS, type Action } from './lifecycle.js';
 import { ExpiryQueue } from './expiry-queue.js';
-import { RequestCache } from './request-of.js';
+import { parseInitiateRequest, RequestCache, type InitiateRequest, type JsonObject } from '../model/initiate-request.js';
 import { Checkout } from './checkout.js';
 import { appendTimeline } from './timeline.js';
-import type { CheckoutProgress, StoredTransaction } from './types.js';
+import type { CheckoutProgress, StoredTransaction } from '../model/transaction.js';
 
 export interface TransactionDeps {
   store: Store;
@@ -47,6 +47,8 @@ export class TransactionService {
   readonly requests = new RequestCache();
   /** The shopper's steps on the checkout pages. */
   readonly checkout = new Checkout(this);
+  // The gateway hands the same validated body to `admit`, then to `initiate`: it is typed once.
+  private readonly typedBodies = new WeakMap<JsonObject, InitiateRequest>();
 
   constructor(private readonly deps: TransactionDeps) {
     this.expiries = new ExpiryQueue(deps.scheduler, async (tx) => {
@@ -75,19 +77,26 @@ export class TransactionService {
     return this.settleExpiry(this.deps.store.getByToken(token));
   }
 
+  private typed(body: JsonObject): InitiateRequest {
+    let request = this.typedBodies.get(body);
+    if (!request) this.typedBodies.set(body, (request = parseInitiateRequest(body)));
+    return request;
+  }
+
   /** Whether the merchant may initiate this (valid) request, and the scenario that will shape it; `requested` is the one the request names. */
-  admit(merchantId: string, body: Record<string, unknown>, channel: Channel, requested?: string): Admission {
-    return admit(this.deps, merchantId, body, channel, requested);
+  admit(merchantId: string, body: JsonObject, channel: Channel, requested?: string): Admission {
+    return admit(this.deps, merchantId, this.typed(body), channel, requested);
   }
 
   /**
    * Stores a new admitted order; an identical request for a still-pending order gets that order again
    * (its answer is rebuilt from it). A matched scenario shapes its expiry, outcome and callbacks.
    */
-  async initiate(merchantId: string, body: Record<string, unknown>, channel: Channel, scenario?: Scenario): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
+  async initiate(merchantId: string, body: JsonObject, channel: Channel, scenario?: Scenario): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
     const { store, clock, generator } = this.deps;
-    const order = body.order as Record<string, unknown>;
-    const orderId = String(order.id);
+    const request = this.typed(body);
+    const { order } = request;
+    const orderId = order.id;
     const requestJson = JSON.stringify(body);
     const existing = await this.find(merchantId, orderId);
     if (existing) {
@@ -96,14 +105,14 @@ export class TransactionService {
     }
     const now = clock.now();
     const validityMs = scenario?.effects.expiryMs
-      ?? (order.timeout === undefined ? channel.defaultExpiryMinutes : Number(order.timeout)) * 60_000;
+      ?? (order.timeout ?? channel.defaultExpiryMinutes) * 60_000;
     const tx: StoredTransaction = {
       merchantId,
       orderId,
       channel: channel.type,
       status: 'REQUEST_INITIATED',
-      amount: Number(order.amount),
-      currency: typeof order.currency === 'string' ? order.currency : 'IDR',
+      amount: order.amount,
+      currency: order.currency ?? 'IDR',
       requestJson,
       ...(channel === HOSTED ? { hosted: true } : {}),
       token: this.newToken(FAMILIES[channel.family].token),
@@ -112,7 +121,7 @@ export class TransactionService {
       reference: '',
       refundedAmount: 0,
       checkout: freshCheckout(),
-      timeline: [{ at: now, event: 'initiated', detail: `${channel.name}, IDR ${Number(order.amount)}${scenario ? `, scenario "${scenario.name}"` : ''}` }],
+      timeline: [{ at: now, event: 'initiated', detail: `${channel.name}, IDR ${order.amount}${scenario ? `, scenario "${scenario.name}"` : ''}` }],
     };
     if (scenario) {
       tx.scenario = scenario.name;
@@ -122,7 +131,7 @@ export class TransactionService {
     }
     if (channel.codePrefix) tx.paymentCode = generator.code(channel.codePrefix, 16);
     store.addTransaction(tx);
-    this.requests.adopt(tx);
+    this.requests.adopt(tx, request);
     await store.commit(tx);
     this.scheduleExpiry(tx);
     this.scheduleOutcome(tx);

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from './types.js';
+import type { TimelineEvent } from '../model/transaction.js';
 
 // An order is saved whole on every change, so its timeline must not grow with how often it was touched.
 export const TIMELINE_LIMIT = 100;

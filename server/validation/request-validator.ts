@@ -6,8 +6,8 @@ import { acceptedTypes, CHANNELS, type Channel } from '../channels/table.js';
 import { isSendableUrl } from './http-url.js';
 import { canonicalPath, labelOf } from './labels.js';
 import { outlineOf, type SchemaOutline } from './schema-outline.js';
-import { SCHEMA_DIR } from '../paths.js';
-import { loadSchemaFile } from './schema-files.js';
+import { SCHEMA_DIR } from '../support/paths.js';
+import { loadSchemaFile } from '../support/schema-files.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export is the module object.
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;

@@ -1,4 +1,4 @@
-import { loadSchemaFile } from './schema-files.js';
+import { loadSchemaFile } from '../support/schema-files.js';
 
 interface SchemaNode {
   $ref?: string;

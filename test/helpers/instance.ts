@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
-import { DEFAULTS, type Config } from '../../server/config.js';
+import { DEFAULTS } from '../../server/config.js';
+import type { Config } from '../../server/model/config.js';
 import { startInstance, type Instance } from '../../server/instance.js';
-import { createLogger } from '../../server/logger.js';
+import { createLogger } from '../../server/support/logger.js';
 
 export const MERCHANT = { id: 'FINPAY770', key: 'SoSecret123' };
 export const OTHER_MERCHANT = { id: 'SHOP2', key: 'OtherKey456' };

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { Config } from '../../server/config.js';
+import type { Config } from '../../server/model/config.js';
 import type { Instance } from '../../server/instance.js';
 import { startTestInstance } from './instance.js';
 import { CallbackReceiver, replyOk } from './receiver.js';

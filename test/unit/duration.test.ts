@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
-import { parseDuration } from '../../server/duration.js';
+import { parseDuration } from '../../server/support/duration.js';
 
 describe('durations', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canApply, paidAmount, TRANSITIONS, type Action } from '../../server/transactions/lifecycle.js';
-import type { PaymentStatus } from '../../server/transactions/types.js';
+import type { PaymentStatus } from '../../server/model/transaction.js';
 import { storedTransaction } from './transaction.js';
 
 const ACTIONS = Object.keys(TRANSITIONS) as Action[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioRegistry } from '../../server/scenarios/registry.js';
 import { unsafePatternReason } from '../../server/scenarios/safe-pattern.js';
-import type { MatchInput, Scenario, ScenarioMatch } from '../../server/scenarios/types.js';
+import type { MatchInput, Scenario, ScenarioMatch } from '../../server/model/scenario.js';
 
 const scenario = (name: string, match: ScenarioMatch, fields: Partial<Scenario> = {}): Scenario =>
   ({ name, enabled: true, match, effects: {}, source: 'runtime', ...fields });

@@ -1,4 +1,4 @@
-import type { StoredTransaction } from '../../server/transactions/types.js';
+import type { StoredTransaction } from '../../server/model/transaction.js';
 
 /** A stored order as the service records it at initiate, with the fields a test changes. */
 export function storedTransaction(fields: Partial<StoredTransaction> = {}): StoredTransaction {

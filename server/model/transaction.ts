@@ -1,9 +1,22 @@
-import type { PaidStatus } from '../channels/table.js';
-import type { CardDetails } from '../channels/test-cards.js';
-import type { CallbackBehaviour } from '../scenarios/types.js';
+import type { CallbackBehaviour, ScheduledAction } from './scenario.js';
 
-/** What a scenario can schedule for an order. */
-export type ScheduledAction = 'pay' | 'fail' | 'expire';
+/** What a paid order's status is: cards are CAPTURED, every other channel PAID. */
+export type PaidStatus = 'PAID' | 'CAPTURED';
+
+/** `card.info` in check-status and callbacks, as in the docs' sample. */
+export interface CardInfo {
+  brand: string;
+  issuing: string;
+  type: string;
+  subType: string;
+  country: string;
+}
+
+/** What check-status and callbacks say about the card an order was paid with. */
+export interface CardDetails {
+  mask: string;
+  info: CardInfo;
+}
 
 export type PaymentStatus =
   | 'REQUEST_INITIATED'

@@ -1,4 +1,5 @@
-import type { ScheduledAction } from '../transactions/types.js';
+/** What a scenario can schedule for an order. */
+export type ScheduledAction = 'pay' | 'fail' | 'expire';
 
 export interface ScenarioMatch {
   channel?: string | string[];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_DIR } from '../paths.js';
+import { SCHEMA_DIR } from './paths.js';
 
 const cache = new Map<string, unknown>();
 

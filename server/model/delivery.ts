@@ -1,5 +1,5 @@
-import type { CallbackBehaviour } from '../scenarios/types.js';
-import type { PaymentStatus } from '../transactions/types.js';
+import type { CallbackBehaviour } from './scenario.js';
+import type { PaymentStatus } from './transaction.js';
 
 export interface DeliveryAttempt {
   n: number;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createGeneratorSync, type JsonSchema } from 'json-schema-faker';
-import { loadSchemaFile } from '../validation/schema-files.js';
+import { loadSchemaFile } from './schema-files.js';
 
 type ValueKind = 'token' | 'kredivoToken' | 'pendingId' | 'reference' | 'traceId' | 'authCode' | 'digits';
 
