@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from './context.js';
+import type { AppContext } from './operations/context.js';
 import { controlRouter } from './control/routes.js';
 import { dashboardRouter } from './dashboard/index.js';
 import { gatewayRouter } from './gateway/routes.js';

@@ -5,7 +5,7 @@ import type { Config, Merchant } from '../model/config.js';
 import type { Logger } from '../support/logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
-import { callbackFields } from '../transactions/gateway-body.js';
+import { callbackFields } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { ValueGenerator } from '../support/value-generator.js';
 import { sendCallback } from './sender.js';

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { parseDuration } from '../support/duration.js';
 import { waitForDelivered } from '../callbacks/wait.js';
 import { Operations, type OperationRefusal, type Outcome } from '../operations/operations.js';

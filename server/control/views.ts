@@ -1,6 +1,6 @@
 import type { Delivery } from '../model/delivery.js';
-import type { AppContext } from '../context.js';
-import type { LoggedRequest } from '../gateway/request-log.js';
+import type { AppContext } from '../operations/context.js';
+import type { LoggedRequest } from '../operations/request-log.js';
 import type { Scenario } from '../model/scenario.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { requestOf } from '../model/initiate-request.js';

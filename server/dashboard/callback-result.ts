@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { wib } from './format.js';
 
 // How long an action's answer waits for the callback it triggered; a slower receiver shows up on refresh.

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { adminGate, loginRoutes } from './auth.js';
 import { callbackPages } from './callbacks.js';
 import { clockPage } from './clock.js';

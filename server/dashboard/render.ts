@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { Operations } from '../operations/operations.js';
 import { FlashMessages, type Flash } from './flash.js';
 import { helpers } from './format.js';

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { LoggedRequest } from '../gateway/request-log.js';
+import type { LoggedRequest } from '../operations/request-log.js';
 import { withQuery } from './format.js';
 import { paginate, param } from './paging.js';
 import type { Dashboard } from './render.js';

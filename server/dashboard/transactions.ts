@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { USER_DESCRIPTIONS } from '../transactions/gateway-body.js';
+import { USER_DESCRIPTIONS } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { channelName, withQuery } from './format.js';
 import { paginate, param } from './paging.js';

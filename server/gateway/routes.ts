@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import type { InitiateOverride } from '../model/scenario.js';
 import type { AdmissionRefusal } from '../transactions/admission.js';
-import { checkStatusData } from '../transactions/gateway-body.js';
+import { checkStatusData } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
 import { authenticate } from './auth.js';

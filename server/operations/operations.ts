@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { parseDuration } from '../support/duration.js';
 import { TRANSITIONS, type Action } from '../transactions/lifecycle.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';

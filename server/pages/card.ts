@@ -3,7 +3,7 @@ import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
 import { cardFor, SECURE_PROGRAMMES, TEST_CARDS, type CardOutcome } from '../channels/test-cards.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { CARD_TEXT } from './card-text.js';
 import { field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang } from './page-kit.js';

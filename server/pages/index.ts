@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { CHANNELS, HOSTED, type Channel, type Family } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { cardPages } from './card.js';
 import { pickerPages } from './picker.js';
 import { paylaterPages } from './paylater.js';

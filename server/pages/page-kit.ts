@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { rupiah } from './format.js';
 import { sendPageHeaders } from './page-headers.js';

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { maskPhone } from '../transactions/checkout.js';
 import { normalisePhone } from './format.js';

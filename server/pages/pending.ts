@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf, withLang } from './page-kit.js';
 import { instructionsFor, isInstructed, PENDING_TEXT } from './pending-text.js';
 import { langOf } from './texts.js';

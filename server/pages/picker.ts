@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { channelEnabled } from '../transactions/admission.js';
 import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { CHANNELS, type Channel, type Family } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { PICKER_TEXT } from './picker-text.js';
 import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang } from './page-kit.js';

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { PAGE_PATHS } from '../channels/families.js';
 import { nmidOf, qrisPayload } from '../channels/qris-payload.js';
 import { channelOf } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { FINPAY_BRAND, frameOf, leave, openOrder, render, summaryOf, withLang } from './page-kit.js';
 import { QRIS_TEXT } from './qris-text.js';

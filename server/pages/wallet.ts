@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf, type Channel, type Family } from '../channels/table.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../operations/context.js';
 import { normalisePhone } from './format.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';

@@ -1,4 +1,16 @@
-import type { Exchange } from './exchange.js';
+/** What the log copies out of one gateway exchange (the gateway's `Exchange` has these parts and more). */
+export interface LoggableExchange {
+  req: { method: string; originalUrl: string };
+  res: { writableFinished: boolean; statusCode: number };
+  startedAt: number;
+  merchant?: { id: string };
+  body?: unknown;
+  bodyText?: string;
+  orderId?: string;
+  scenario?: string;
+  error?: { detail?: { field?: string; rule?: string } };
+  answer?: { responseCode: string; responseMessage: string };
+}
 
 export interface LoggedRequest {
   id: number;
@@ -50,7 +62,7 @@ export class RequestLog {
   constructor(private readonly capacity = 1000) {}
 
   /** Records a gateway exchange once its answer is sent (or its connection dropped); copies only short texts out of it. */
-  record(ex: Exchange, at: number): void {
+  record(ex: LoggableExchange, at: number): void {
     this.add({
       at, method: short(ex.req.method) ?? '', path: short(ex.req.originalUrl) ?? '', merchantId: ex.merchant?.id ?? null,
       orderId: short(ex.orderId ?? orderIdIn(ex.body)),

@@ -1,4 +1,4 @@
-import { channelOf, HOSTED } from '../channels/table.js';
+import { channelOf, HOSTED } from './table.js';
 import { formatJakarta } from '../clock/jakarta-time.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 import { requestOf } from '../model/initiate-request.js';
