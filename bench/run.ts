@@ -1,4 +1,4 @@
-// npm run bench: finnet-mock against its ceiling (bare Node) and its framework (bare Express), on this machine.
+// npm run bench: finnet-mock against its ceiling (bare Node) and its framework (a default Express app), on this machine.
 import { createServer } from 'node:http';
 import { mkdtempSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   await node.stop();
 
   const express = await startChild(process.execPath, [...tsx, 'bench/servers/bare-express.ts']);
-  results.push(await load({ name: '(b) bare Express 5', url: `${express.url}/pg/payment/card/initiate`, body: initiateBody('X'), connections: CONNECTIONS, durationS: DURATION_S }));
+  results.push(await load({ name: '(b) default Express 5 app', url: `${express.url}/pg/payment/card/initiate`, body: initiateBody('X'), connections: CONNECTIONS, durationS: DURATION_S }));
   await express.stop();
 
   const dir = mkdtempSync(join(tmpdir(), 'finnet-bench-'));
@@ -113,9 +113,9 @@ async function main(): Promise<void> {
   for (const r of results) console.log(row(r));
   const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   console.log(`
-initiate c/a = ${(c.rps / a.rps).toFixed(2)} (target ≥ 0.25: ${verdict(c.rps / a.rps >= 0.25)})
-initiate c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 1.0: ${verdict(c.rps / b.rps >= 1)})
-check    d/b = ${(d.rps / b.rps).toFixed(2)} (target ≥ 1.2: ${verdict(d.rps / b.rps >= 1.2)})
+initiate c/a = ${(c.rps / a.rps).toFixed(2)}, check d/a = ${(d.rps / a.rps).toFixed(2)} (of the ceiling)
+initiate c/b = ${(c.rps / b.rps).toFixed(2)} (target ≥ 0.8: ${verdict(c.rps / b.rps >= 0.8)})
+check    d/b = ${(d.rps / b.rps).toFixed(2)} (target ≥ 1.5: ${verdict(d.rps / b.rps >= 1.5)})
 initiate p99 = ${c.p99} ms (target < 25: ${verdict(c.p99 < 25)})
 with ${PREFILL} stored: initiate ${(initiateFull.rps / c.rps).toFixed(2)}×, check ${(checkFull.rps / d.rps).toFixed(2)}× of the empty run (target ≥ 0.90: ${verdict(initiateFull.rps / c.rps >= 0.9 && checkFull.rps / d.rps >= 0.9)})
 data file after the ${PREFILL} burst: ${filled} (folded by bytes and lines as it goes); after the runs on it: ${afterRuns}

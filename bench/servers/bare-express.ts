@@ -1,4 +1,4 @@
-// The framework's own hello-world: Express 5 with its defaults (express.json(), res.json()).
+// A default Express 5 app: its own hello-world with its defaults (express.json(), res.json()).
 import express from 'express';
 import { KREDIVO_RESPONSE } from '../sample.js';
 

@@ -15,9 +15,12 @@ const HOST_HEADER = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9_-]+(?:\.[a-z0-9_-]+)*)\.?)(?
 // A DNS name has at most 253 characters; longer is not a host (and is never echoed back).
 const MAX_HOST_HEADER = 260;
 
+// Every IPv4 address in 127.0.0.0/8 spells its first byte "127" (isIP refuses leading zeros): no BlockList
+// lookup, which builds a SocketAddress, for the usual Host of every local request. IPv6 ones (::ffff:127.x too) use it.
 function isLoopbackAddress(address: string): boolean {
   const family = isIP(address);
-  return family !== 0 && LOOPBACK.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  if (family === 4) return address.startsWith('127.');
+  return family === 6 && LOOPBACK.check(address, 'ipv6');
 }
 
 /** The host name of a Host header, lower-cased, without port, brackets or trailing dot; null when it is not one. */
