@@ -16,6 +16,8 @@ export interface Exchange {
   orderId?: string;
   scenario?: string;
   error?: GatewayError;
+  /** What was expected, when the request was refused (X-Finnet-Mock-Hint). */
+  hint?: string;
   /** The answer's code and message, once sent. */
   answer?: { responseCode: string; responseMessage: string };
 }

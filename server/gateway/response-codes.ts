@@ -29,30 +29,42 @@ export function httpStatusOf(responseCode: string): number {
   return status >= 100 && status <= 599 ? status : 500;
 }
 
+/** Why an answer is an error, kept for the request log and dashboard: the failed field and rule, and what was expected. */
+export interface ErrorDetail {
+  field?: string;
+  rule?: string;
+  /** The simulator's hint (X-Finnet-Mock-Hint, request log, terminal); never part of the gateway's message. */
+  hint?: string;
+}
+
 /** A gateway answer that is not a success; thrown by handlers and rendered in the gateway's format. */
 export class GatewayError extends Error {
   readonly responseCode: string;
   readonly status: number;
-  /** The validation detail kept for the request log and dashboard (field path, rule). */
-  readonly detail?: { field?: string; rule?: string };
+  readonly detail?: ErrorDetail;
 
-  constructor(responseCode: string, responseMessage: string, detail?: { field?: string; rule?: string }, status?: number) {
+  constructor(responseCode: string, responseMessage: string, detail?: ErrorDetail, status?: number) {
     super(responseMessage);
     this.responseCode = responseCode;
     this.status = status ?? httpStatusOf(responseCode);
     this.detail = detail;
   }
 
-  static of(name: ResponseCodeName, reason?: string, detail?: { field?: string; rule?: string }): GatewayError {
+  static of(name: ResponseCodeName, reason?: string, detail?: ErrorDetail): GatewayError {
     const entry = RESPONSE_CODES[name];
     return new GatewayError(entry.code, reason ? `${entry.message}. ${reason}` : entry.message, detail);
   }
+
+  /** The same answer with the simulator's hint of what was expected. */
+  hinted(hint: string): GatewayError {
+    return new GatewayError(this.responseCode, this.message, { ...this.detail, hint }, this.status);
+  }
 }
 
-export function missingField(label: string, field: string): GatewayError {
-  return new GatewayError(RESPONSE_CODES.missingField.code, `Invalid Mandatory Field ${label}`, { field, rule: 'required' });
+export function missingField(label: string, field: string, hint?: string): GatewayError {
+  return new GatewayError(RESPONSE_CODES.missingField.code, `Invalid Mandatory Field ${label}`, { field, rule: 'required', hint });
 }
 
-export function invalidFormat(label: string, field: string, rule: string): GatewayError {
-  return new GatewayError(RESPONSE_CODES.invalidFormat.code, `Invalid Field Format. The ${label} format is invalid`, { field, rule });
+export function invalidFormat(label: string, field: string, rule: string, hint?: string): GatewayError {
+  return new GatewayError(RESPONSE_CODES.invalidFormat.code, `Invalid Field Format. The ${label} format is invalid`, { field, rule, hint });
 }

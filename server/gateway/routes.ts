@@ -3,7 +3,6 @@ import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { InitiateOverride } from '../model/scenario.js';
-import type { AdmissionRefusal } from '../transactions/admission.js';
 import { checkStatusData } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
@@ -12,6 +11,8 @@ import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './
 import { BodyError, jsonBody } from './json-body.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
 import { StoreWriteError } from '../store/store.js';
+import { hintHeader, logLine } from './hint-text.js';
+import { REFUSAL_HINTS, type Refusal, type RefusalFacts } from './refusal-hints.js';
 
 export const GATEWAY_PREFIX = '/pg/payment/card/';
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
@@ -42,8 +43,6 @@ function pathOrderId(ex: Exchange): string {
   return String(ex.req.params.orderId);
 }
 
-type Refusal = AdmissionRefusal | 'duplicate-order' | 'invalid-status' | 'not-permitted' | 'invalid-amount';
-
 /** The transactions service's refusals as the gateway answers them. */
 const REFUSALS: Record<Refusal, (requestedScenario?: string) => GatewayError> = {
   'channel-disabled': () => GatewayError.of('featureNotAllowed'),
@@ -55,14 +54,25 @@ const REFUSALS: Record<Refusal, (requestedScenario?: string) => GatewayError> = 
   'invalid-amount': () => GatewayError.of('invalidAmount'),
 };
 
-/** What a done step gave; a refused one is thrown as its gateway answer. */
-function accepted<R extends { ok: true } | { ok: false; refusal: Refusal }>(result: R, requestedScenario?: string): Extract<R, { ok: true }> {
-  if (!result.ok) throw REFUSALS[(result as { refusal: Refusal }).refusal](requestedScenario);
+/** What a done step gave; a refused one is thrown as its gateway answer, with the hint of what would have passed. */
+function accepted<R extends { ok: true } | { ok: false; refusal: Refusal }>(result: R, ctx: AppContext, facts: RefusalFacts): Extract<R, { ok: true }> {
+  if (!result.ok) {
+    const { refusal } = result as { refusal: Refusal };
+    throw REFUSALS[refusal](facts.requestedScenario).hinted(REFUSAL_HINTS[refusal](facts, ctx));
+  }
   return result as Extract<R, { ok: true }>;
 }
 
 function validationError(failure: ValidationFailure): GatewayError {
-  return failure.kind === 'missing' ? missingField(failure.label, failure.field) : invalidFormat(failure.label, failure.field, failure.rule);
+  return failure.kind === 'missing'
+    ? missingField(failure.label, failure.field, failure.hint)
+    : invalidFormat(failure.label, failure.field, failure.rule, failure.hint);
+}
+
+/** The order id a request names, for the terminal line (the body's when it was refused before the id was read). */
+function orderIdOf(ex: Exchange): string {
+  const id = (ex.body?.order as { id?: unknown } | undefined)?.id;
+  return ex.orderId ?? (typeof id === 'string' || typeof id === 'number' ? String(id) : '-');
 }
 
 /**
@@ -78,7 +88,10 @@ export function gatewayRouter(ctx: AppContext): Router {
   const findOrder = async (ex: Exchange, orderId: string): Promise<StoredTransaction> => {
     ex.orderId = orderId;
     const tx = await ctx.transactions.find(ex.merchant!.id, orderId);
-    if (!tx) throw GatewayError.of('transactionNotFound');
+    if (!tx) {
+      throw GatewayError.of('transactionNotFound').hinted(
+        `merchant ${ex.merchant!.id} has no order ${orderId}: initiate it first (orders belong to the merchant that initiated them; POST /_mock/reset forgets them)`);
+    }
     ex.scenario = tx.scenario;
     return tx;
   };
@@ -101,10 +114,11 @@ export function gatewayRouter(ctx: AppContext): Router {
     const code = override.responseCode ?? RESPONSE_CODES.generalError.code;
     const message = override.responseMessage ?? messageFor(code) ?? RESPONSE_CODES.generalError.message;
     const status = override.httpStatus ?? httpStatusOf(code);
-    const body = code.startsWith('2')
-      ? { responseCode: code, responseMessage: message, processingTime: secondsSince(ex.startedAt) }
-      : errorBody(new GatewayError(code, message), ex.startedAt, ctx.generator.traceId());
-    sendJson(ex, status, body, scenarioHeader(ex));
+    if (code.startsWith('2')) {
+      sendJson(ex, status, { responseCode: code, responseMessage: message, processingTime: secondsSince(ex.startedAt) }, scenarioHeader(ex));
+    } else {
+      fail(ex, new GatewayError(code, message, { hint: `answer set by scenario ${ex.scenario} (its effects.initiate)` }, status));
+    }
     return true;
   };
 
@@ -120,12 +134,16 @@ export function gatewayRouter(ctx: AppContext): Router {
     const header = ex.req.headers['x-finnet-mock-scenario'];
     const requestedScenario = Array.isArray(header) ? header[0] : header;
     ex.orderId = String((body.order as Record<string, unknown>).id);
-    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), requestedScenario);
+    const facts: RefusalFacts = {
+      merchantId: ex.merchant!.id, orderId: ex.orderId, channelType: channel.type, requestedScenario,
+      callbackUrl: String((body.url as Record<string, unknown>).callbackUrl),
+    };
+    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), ctx, facts);
     ex.scenario = scenario?.name;
     const override = scenario?.effects.initiate;
     if (override?.delayMs) await new Promise((resolve) => setTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
     if (!override?.process && answerOverride(ex, override)) return;
-    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario));
+    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario), ctx, facts);
     if (answerOverride(ex, override)) return;
     answer(ex, { ...success(), ...initiateAnswer(tx, ctx.publicUrl()) }, scenarioHeader(ex));
   };
@@ -137,24 +155,27 @@ export function gatewayRouter(ctx: AppContext): Router {
 
   const cancel: Handler = async (ex) => {
     const tx = await findOrder(ex, pathOrderId(ex));
-    accepted(await ctx.transactions.cancel(tx, 'cancel API'));
+    accepted(await ctx.transactions.cancel(tx, 'cancel API'), ctx, { merchantId: tx.merchantId, tx });
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByPath: Handler = async (ex) => {
-    accepted(await ctx.transactions.voidPayment(await findOrder(ex, pathOrderId(ex)), 'void API'));
+    const tx = await findOrder(ex, pathOrderId(ex));
+    accepted(await ctx.transactions.voidPayment(tx, 'void API'), ctx, { merchantId: tx.merchantId, tx, operation: 'void' });
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByBody: Handler = async (ex) => {
     const order = operationOrder(ex, 'void');
-    accepted(await ctx.transactions.voidPayment(await findOrder(ex, order.id), 'void API'));
+    const tx = await findOrder(ex, order.id);
+    accepted(await ctx.transactions.voidPayment(tx, 'void API'), ctx, { merchantId: tx.merchantId, tx, operation: 'void' });
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const refund: Handler = async (ex) => {
     const order = operationOrder(ex, 'refund');
-    accepted(await ctx.transactions.refund(await findOrder(ex, order.id), order.amount, 'refund API'));
+    const tx = await findOrder(ex, order.id);
+    accepted(await ctx.transactions.refund(tx, order.amount, 'refund API'), ctx, { merchantId: tx.merchantId, tx, operation: 'refund', refundAmount: order.amount });
     answer(ex, success(), scenarioHeader(ex));
   };
 
@@ -172,9 +193,20 @@ export function gatewayRouter(ctx: AppContext): Router {
     { path: `${GATEWAY_PREFIX}refund`, methods: { POST: { handler: refund, body: true }, GET: { handler: refund, body: true } } },
   ];
 
+  const operations = new Set(routes.map((r) => r.path.slice(GATEWAY_PREFIX.length).split('/')[0]));
+  const routeList = routes.map((r) => `${Object.keys(r.methods).join('|')} ${r.path.slice(GATEWAY_PREFIX.length)}`).join(', ');
+  /** The refusal in one terminal line, e.g. `initiate FINPAY770 ORD-1 refused: 4000001 … — customer.mobilePhone must be …`. */
+  const logRefusal = (ex: Exchange, error: GatewayError, hint: string) => {
+    const name = ex.path.slice(GATEWAY_PREFIX.length).split('/')[0]!;
+    const operation = ex.path.startsWith(GATEWAY_PREFIX) && operations.has(name) ? name : `${ex.req.method} ${ex.path}`;
+    ctx.logger.info(logLine(`${operation} ${ex.merchant?.id ?? '-'} ${orderIdOf(ex)} refused: ${error.responseCode} ${error.message} — ${hint}`));
+  };
   const fail = (ex: Exchange, error: GatewayError, headers: Record<string, string> = {}) => {
     ex.error = error;
-    sendJson(ex, error.status, errorBody(error, ex.startedAt, ctx.generator.traceId()), { ...scenarioHeader(ex), ...headers });
+    ex.hint = error.detail?.hint ?? `see the gateway's paths and answers in the README (paths: ${routeList}, under ${GATEWAY_PREFIX})`;
+    logRefusal(ex, error, ex.hint);
+    sendJson(ex, error.status, errorBody(error, ex.startedAt, ctx.generator.traceId()),
+      { ...scenarioHeader(ex), ...headers, 'X-Finnet-Mock-Hint': hintHeader(ex.hint) });
   };
 
   /** Opens the exchange of a gateway API request (logged once answered); anything else leaves this router. */
@@ -206,7 +238,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     const allowed = Object.keys(route.methods).join(', ');
     const methodAllowed = (req: Request, res: Response, next: NextFunction) => {
       if (Object.hasOwn(route.methods, req.method)) return next();
-      fail(exchangeOf(res), GatewayError.of('methodNotAllowed', `Use ${allowed}`), { Allow: allowed });
+      fail(exchangeOf(res), GatewayError.of('methodNotAllowed', `Use ${allowed}`, { hint: `${route.path} takes ${allowed}` }), { Allow: allowed });
     };
     const entry = router.route(route.path).all(methodAllowed);
     for (const [method, { handler, body }] of Object.entries(route.methods)) {
@@ -215,7 +247,7 @@ export function gatewayRouter(ctx: AppContext): Router {
   }
   router.use((req: Request, res: Response) => {
     const ex = exchangeOf(res);
-    fail(ex, GatewayError.of('notFound', `No route for ${req.method} ${ex.path}`));
+    fail(ex, GatewayError.of('notFound', `No route for ${req.method} ${ex.path}`, { hint: `the gateway API is ${routeList}, under ${GATEWAY_PREFIX}` }));
   });
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent || res.destroyed) return;
@@ -223,11 +255,12 @@ export function gatewayRouter(ctx: AppContext): Router {
     if (err instanceof GatewayError) return fail(ex, err);
     if (err instanceof BodyError) {
       ex.bodyText = err.text;
-      return fail(ex, GatewayError.of('badRequest', err.message));
+      return fail(ex, GatewayError.of('badRequest', err.message, { hint: 'the body must be one JSON object in UTF-8, sent as application/json, at most 1 MB' }));
     }
     // The store has logged why the disk refused the write; the merchant gets the gateway's general error.
     if (!(err instanceof StoreWriteError)) ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);
-    fail(ex, GatewayError.of('generalError'));
+    const hint = err instanceof StoreWriteError ? 'the simulator could not write its data file: see its terminal' : 'the simulator failed: the stack trace is in its terminal';
+    fail(ex, GatewayError.of('generalError', undefined, { hint }));
   });
   return router;
 }

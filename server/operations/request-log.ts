@@ -10,6 +10,7 @@ export interface LoggableExchange {
   scenario?: string;
   error?: { detail?: { field?: string; rule?: string } };
   answer?: { responseCode: string; responseMessage: string };
+  hint?: string;
 }
 
 export interface LoggedRequest {
@@ -26,6 +27,8 @@ export interface LoggedRequest {
   /** For rejected requests: the field and the rule that failed. */
   field: string | null;
   rule: string | null;
+  /** For rejected requests: what was expected (the X-Finnet-Mock-Hint header). */
+  hint: string | null;
   scenario: string | null;
   durationMs: number;
   /** The body as received (first 4 KB), also when it was not valid JSON. */
@@ -69,7 +72,7 @@ export class RequestLog {
       status: ex.res.writableFinished ? ex.res.statusCode : 0,
       responseCode: short(ex.answer?.responseCode),
       responseMessage: short(ex.answer?.responseMessage),
-      field: short(ex.error?.detail?.field), rule: short(ex.error?.detail?.rule),
+      field: short(ex.error?.detail?.field), rule: short(ex.error?.detail?.rule), hint: short(ex.hint),
       scenario: short(ex.scenario),
       durationMs: Math.round((performance.now() - ex.startedAt) * 100) / 100,
       body: ex.bodyText === undefined ? null : excerpt(ex.bodyText, BODY_EXCERPT),

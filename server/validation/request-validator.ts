@@ -4,6 +4,7 @@ import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020
 import _addFormats from 'ajv-formats';
 import { acceptedTypes, CHANNELS, type Channel } from '../channels/table.js';
 import { isSendableUrl } from './http-url.js';
+import { validationHint } from './hints.js';
 import { canonicalPath, labelOf } from './labels.js';
 import { outlineOf, type SchemaOutline } from './schema-outline.js';
 import { SCHEMA_DIR } from '../support/paths.js';
@@ -21,6 +22,8 @@ export interface ValidationFailure {
   label: string;
   /** The schema rule that failed (`required`, `pattern`, `maxLength`, …). */
   rule: string;
+  /** What was expected, in words from the schema (the simulator's hint; never in the gateway's message). */
+  hint: string;
 }
 
 /**
@@ -63,12 +66,13 @@ function itemsTotalEqualsAmount(this: unknown, _schema: boolean, order: unknown,
   const total = item.reduce((sum: number, it: { quantity?: unknown; unitPrice?: unknown } | null) =>
     sum + numberOf(it?.quantity) * numberOf(it?.unitPrice), 0);
   if (!Number.isFinite(total) || total === numberOf(amount)) return true;
-  validateFn.errors = [{ keyword: 'itemsTotalEqualsAmount', instancePath: `${cxt?.instancePath ?? ''}/amount`, params: {} }];
+  validateFn.errors = [{ keyword: 'itemsTotalEqualsAmount', instancePath: `${cxt?.instancePath ?? ''}/amount`, params: { amount: numberOf(amount), total } }];
   return false;
 }
 
 function createAjv(allErrors: boolean, files: string[]): InstanceType<typeof Ajv2020> {
-  const ajv = new Ajv2020({ allErrors, strict: true, strictRequired: false, allowUnionTypes: true });
+  // verbose: each error carries its schema node, which the hint describes (hints.ts).
+  const ajv = new Ajv2020({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv, ['email']);
   ajv.addFormat('http-url', { type: 'string', validate: isSendableUrl });
   ajv.addKeyword({ keyword: 'itemsTotalEqualsAmount', type: 'object', schemaType: 'boolean', errors: true, validate: itemsTotalEqualsAmount });
@@ -158,7 +162,7 @@ function valueAt(body: unknown, path: string[]): unknown {
 }
 
 function firstFailure(errors: ErrorObject[], outline: SchemaOutline, body: unknown): ValidationFailure | null {
-  let best: { failure: ValidationFailure; rank: number[] } | null = null;
+  let best: { failure: Omit<ValidationFailure, 'hint'>; rank: number[]; pointer: string; error: ErrorObject } | null = null;
   for (const error of errors) {
     const path = pointerToPath(error.instancePath);
     if (error.keyword === 'required') path.push(String((error.params as { missingProperty: string }).missingProperty));
@@ -169,10 +173,14 @@ function firstFailure(errors: ErrorObject[], outline: SchemaOutline, body: unkno
     // Within one field a missing value is reported before a format problem.
     const order = best ? compareRanks(rank, best.rank) || (missing && best.failure.kind === 'format' ? -1 : 0) : -1;
     if (order < 0) {
-      best = { failure: { kind: missing ? 'missing' : 'format', field, label: labelOf(field), rule: error.keyword }, rank };
+      best = { failure: { kind: missing ? 'missing' : 'format', field, label: labelOf(field), rule: error.keyword }, rank, pointer: error.instancePath, error };
     }
   }
-  return best?.failure ?? null;
+  if (!best) return null;
+  const { failure, pointer, error: chosen } = best;
+  // The hint reads every error ajv gave for the same field (an anyOf's branches included).
+  const related = failure.kind === 'missing' ? [chosen] : errors.filter((e) => e.instancePath === pointer && e.keyword !== 'required');
+  return { ...failure, hint: validationHint(failure.field, failure.kind, related) };
 }
 
 /** For each segment: its place in document order and its array position, so parents sort before children. */
