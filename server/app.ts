@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse, type ServerOptions } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './operations/context.js';
 import { controlRouter } from './control/routes.js';
@@ -38,4 +39,21 @@ export function createApp(ctx: AppContext): Express {
     sendGatewayError(res, GatewayError.of('generalError'), ctx.generator.traceId());
   });
   return app;
+}
+
+/**
+ * Node's request and response classes for the app's server: their objects are born with the app's
+ * prototypes, so Express's per-request prototype swap is a no-op (a swapped object is slow in every later
+ * property access: it made an Express request 2-3× the CPU of a plain one).
+ */
+export function expressClasses(app: Express): Pick<ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
+  function AppRequest(this: IncomingMessage, ...args: ConstructorParameters<typeof IncomingMessage>) {
+    IncomingMessage.apply(this, args);
+  }
+  AppRequest.prototype = app.request;
+  function AppResponse(this: ServerResponse, ...args: ConstructorParameters<typeof ServerResponse>) {
+    ServerResponse.apply(this, args);
+  }
+  AppResponse.prototype = app.response;
+  return { IncomingMessage: AppRequest as unknown as typeof IncomingMessage, ServerResponse: AppResponse as unknown as typeof ServerResponse };
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createApp } from './app.js';
+import { createApp, expressClasses } from './app.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
 import { VirtualClock } from './clock/clock.js';
 import { ConfigError } from './config.js';
@@ -73,7 +73,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const app = createApp(ctx);
   // The Host check comes before Express, so no surface is served without it; a missing Host header is
   // answered by it, in the gateway's format, instead of Node's bare 400.
-  const server = createServer({ ...timeoutOptions(timeouts), requireHostHeader: false }, (req, res) => {
+  const server = createServer({ ...timeoutOptions(timeouts), ...expressClasses(app), requireHostHeader: false }, (req, res) => {
     if (!refusedHost(req, res)) app(req, res);
   });
   answerClientErrors(server, timeouts, () => ctx.generator.traceId());
