@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { VirtualClock } from '../clock/clock.js';
-import { isoJakarta } from '../clock/jakarta-time.js';
+import { isoJakarta } from '../support/indonesian-format.js';
 import type { Config, Merchant } from '../model/config.js';
 import type { Logger } from '../support/logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';

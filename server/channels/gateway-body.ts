@@ -1,5 +1,5 @@
 import { channelOf, HOSTED } from './table.js';
-import { formatJakarta } from '../clock/jakarta-time.js';
+import { formatJakarta } from '../support/indonesian-format.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 import { requestOf } from '../model/initiate-request.js';
 

@@ -1,7 +1,7 @@
 import type { StoredTransaction } from '../model/transaction.js';
 import { FAMILIES, PAGE_PATHS } from './families.js';
 import { qrisPayload } from './qris-payload.js';
-import { formatJakarta } from '../clock/jakarta-time.js';
+import { formatJakarta } from '../support/indonesian-format.js';
 import { channelOf, HOSTED, type Channel, type Family } from './table.js';
 
 export interface ResponseContext {

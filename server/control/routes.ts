@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { objectOf } from '../support/json.js';
 import type { AppContext } from '../operations/context.js';
 import { parseDuration } from '../support/duration.js';
 import { waitForDelivered } from '../callbacks/wait.js';
@@ -81,7 +82,7 @@ export function controlRouter(ctx: AppContext): Router {
   router.use(express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] }));
 
   router.post('/reset', handle(async (req, res) => {
-    const merchantId = text((req.body as Record<string, unknown> | undefined)?.merchantId) ?? text(req.query.merchantId);
+    const merchantId = text(objectOf(req.body)?.merchantId) ?? text(req.query.merchantId);
     accepted(await operations.reset(merchantId));
     res.json({ reset: merchantId ?? 'all' });
   }));
@@ -143,7 +144,7 @@ export function controlRouter(ctx: AppContext): Router {
   });
 
   const moveClock = handle(async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = objectOf(req.body) ?? {};
     const action = text(body.action) ?? (req.method === 'PUT' ? 'put' : undefined);
     switch (action) {
       case 'freeze': case 'resume': case 'reset': await operations.clock(action); break;
@@ -180,7 +181,7 @@ export function controlRouter(ctx: AppContext): Router {
   }));
 
   router.patch('/scenarios/:name', handle((req, res) => {
-    const enabled = (req.body as Record<string, unknown> | undefined)?.enabled;
+    const enabled = objectOf(req.body)?.enabled;
     if (typeof enabled !== 'boolean') throw new Problem(400, 'enabled required', 'Send {"enabled": true} or {"enabled": false}');
     const scenario = ctx.scenarios.setEnabled(String(req.params.name), enabled);
     if (!scenario) throw new Problem(404, 'Scenario not found', `No scenario ${req.params.name}`);
@@ -211,7 +212,7 @@ export function controlRouter(ctx: AppContext): Router {
   });
 
   router.post('/signature', handle((req, res) => {
-    const input = (req.body ?? {}) as Record<string, unknown>;
+    const input = objectOf(req.body) ?? {};
     const merchantId = text(input.merchantId) ?? ctx.config.merchants[0]!.id;
     const merchant = ctx.merchants.get(merchantId);
     if (!merchant) throw new Problem(404, 'Unknown merchant', `No merchant ${merchantId}`);
@@ -224,8 +225,9 @@ export function controlRouter(ctx: AppContext): Router {
         throw new Problem(400, 'Body is not JSON', '"body" must be the callback as a JSON object or the raw JSON text');
       }
     }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Problem(400, 'body required', 'Send {"merchantId": "…", "body": <the callback body>}');
-    res.json(explainSignature(merchant.id, merchant.key, body as Record<string, unknown>, raw));
+    const fields = objectOf(body);
+    if (!fields) throw new Problem(400, 'body required', 'Send {"merchantId": "…", "body": <the callback body>}');
+    res.json(explainSignature(merchant.id, merchant.key, fields, raw));
   }));
 
   router.get('/openapi.json', (_req, res) => {

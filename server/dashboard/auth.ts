@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { objectOf } from '../support/json.js';
 import { presentedToken, tokenMatches } from '../control/admin-token.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Dashboard } from './render.js';
@@ -41,7 +42,7 @@ export function loginRoutes(dash: Dashboard, throttle = new LoginThrottle()): Ro
 
   router.post('/login', (req, res) => {
     const token = dash.ctx.config.adminToken;
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = objectOf(req.body) ?? {};
     const next = localPath(body.next);
     if (token === undefined) return res.redirect(303, next);
     const address = req.socket.remoteAddress ?? 'unknown';

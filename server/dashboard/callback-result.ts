@@ -1,6 +1,6 @@
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { AppContext } from '../operations/context.js';
-import { wib } from './format.js';
+import { wib } from './view-helpers.js';
 
 // How long an action's answer waits for the callback it triggered; a slower receiver shows up on refresh.
 const WAIT_FOR_ATTEMPT_MS = 3000;

@@ -1,7 +1,8 @@
 import express, { type Router } from 'express';
+import { objectOf } from '../support/json.js';
 import type { Delivery, DeliveryState } from '../model/delivery.js';
 import { describeAttempt, nextStep } from './callback-result.js';
-import { transactionPath, withQuery } from './format.js';
+import { transactionPath, withQuery } from './view-helpers.js';
 import { paginate, param } from './paging.js';
 import type { Dashboard } from './render.js';
 
@@ -34,7 +35,7 @@ export function callbackPages(dash: Dashboard): Router {
     const resent = await dash.operations.resend(req.params.id);
     if (!resent.ok) return dash.notFound(req, res, 'Callback not found', `There is no callback "${req.params.id}". It may have been reset.`);
     const { delivery, attempt } = resent;
-    const back = (req.body as Record<string, unknown> | undefined)?.return === 'callbacks' ? '/callbacks' : transactionPath(delivery.merchantId, delivery.orderId);
+    const back = objectOf(req.body)?.return === 'callbacks' ? '/callbacks' : transactionPath(delivery.merchantId, delivery.orderId);
     dash.redirect(res, back, attempt.delivered
       ? { kind: 'ok', text: `Callback for order ${delivery.orderId} re-sent (attempt ${attempt.n}): ${describeAttempt(attempt)}.` }
       : { kind: 'error', text: `Callback for order ${delivery.orderId} re-sent (attempt ${attempt.n}): ${describeAttempt(attempt)}; ${nextStep(delivery)}.` });

@@ -1,7 +1,8 @@
 import express, { type Router } from 'express';
+import { objectOf } from '../support/json.js';
 import type { ClockVerb } from '../operations/operations.js';
 import type { Flash } from './flash.js';
-import { span, wib } from './format.js';
+import { span, wib } from './view-helpers.js';
 import type { Dashboard } from './render.js';
 
 const PRESETS = ['1m', '5m', '15m', '1h', '1d'];
@@ -32,7 +33,7 @@ export function clockPage(dash: Dashboard): Router {
   ]);
 
   router.post('/clock', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = objectOf(req.body) ?? {};
     const button = CLOCK_BUTTONS.get(body.action);
     let flash: Flash;
     if (body.action === 'advance') flash = await advance(body.by);
@@ -44,7 +45,7 @@ export function clockPage(dash: Dashboard): Router {
   });
 
   router.post('/reset', async (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = objectOf(req.body) ?? {};
     const merchant = typeof body.merchant === 'string' && body.merchant !== '' ? body.merchant : undefined;
     if (body.confirm !== 'yes') return dash.redirect(res, '/clock', { kind: 'error', text: 'Nothing was reset: tick the box to confirm.' });
     const reset = await operations.reset(merchant);

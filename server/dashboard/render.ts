@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../operations/context.js';
 import { Operations } from '../operations/operations.js';
 import { FlashMessages, type Flash } from './flash.js';
-import { helpers } from './format.js';
+import { helpers } from './view-helpers.js';
 
 type Section = 'transactions' | 'callbacks' | 'requests' | 'scenarios' | 'clock';
 

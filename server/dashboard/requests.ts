@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { LoggedRequest } from '../operations/request-log.js';
-import { withQuery } from './format.js';
+import { withQuery } from './view-helpers.js';
 import { paginate, param } from './paging.js';
 import type { Dashboard } from './render.js';
 

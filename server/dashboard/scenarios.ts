@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { objectOf } from '../support/json.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Dashboard } from './render.js';
 
@@ -27,7 +28,7 @@ export function scenarioPage(dash: Dashboard): Router {
   });
 
   router.post('/scenarios/enabled', (req, res) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = objectOf(req.body) ?? {};
     const name = typeof body.name === 'string' ? body.name : '';
     const enabled = body.enabled === 'true';
     const scenario = scenarios.setEnabled(name, enabled);

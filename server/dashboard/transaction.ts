@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { callbackOutcome } from './callback-result.js';
-import { transactionPath, withQuery } from './format.js';
+import { transactionPath, withQuery } from './view-helpers.js';
 import type { Dashboard } from './render.js';
 
 /** `/transactions/{merchant}/{order}`: everything about one order, and the buttons that move it. */

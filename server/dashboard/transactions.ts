@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { USER_DESCRIPTIONS } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
-import { channelName, withQuery } from './format.js';
+import { channelName, withQuery } from './view-helpers.js';
 import { paginate, param } from './paging.js';
 import type { Dashboard } from './render.js';
 

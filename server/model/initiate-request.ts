@@ -1,7 +1,5 @@
+import { objectOf, type JsonObject } from '../support/json.js';
 import type { StoredTransaction } from './transaction.js';
-
-/** A JSON object as sent, read only. */
-export type JsonObject = { readonly [key: string]: unknown };
 
 export interface InitiateItem {
   name: string;
@@ -33,10 +31,6 @@ export interface InitiateRequest {
   card?: JsonObject;
   recurring?: JsonObject;
   body: JsonObject;
-}
-
-function objectOf(value: unknown): JsonObject | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
 }
 
 function textOf(value: unknown): string | undefined {

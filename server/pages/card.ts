@@ -2,11 +2,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
 import { cardFor, SECURE_PROGRAMMES, TEST_CARDS, type CardOutcome } from '../channels/test-cards.js';
-import { formatJakarta } from '../clock/jakarta-time.js';
+import { formatJakarta } from '../support/indonesian-format.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { CARD_TEXT } from './card-text.js';
-import { field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang } from './page-kit.js';
+import { field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang, inputOf } from './page-kit.js';
 import { langOf } from './texts.js';
 
 type CardFrame = Frame<typeof CARD_TEXT>;
@@ -36,7 +36,7 @@ export function cardPages(ctx: AppContext): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   const frameFor = (req: Request): CardFrame => {
-    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const input = inputOf(req);
     return frameOf(CARD_TEXT, langOf(input.lang), FINPAY_BRAND, req.originalUrl);
   };
   const formPath = PAGE_PATHS.access;

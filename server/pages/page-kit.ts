@@ -1,10 +1,10 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import type { Channel } from '../channels/table.js';
-import { formatJakarta } from '../clock/jakarta-time.js';
+import { formatJakarta, rupiah } from '../support/indonesian-format.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
-import { rupiah } from './format.js';
+import { objectOf, type JsonObject } from '../support/json.js';
 import { sendPageHeaders } from './page-headers.js';
 import { textsFor, type Lang, type TextTable, type Texts } from './texts.js';
 import { requestOf, type InitiateItem } from '../model/initiate-request.js';
@@ -22,10 +22,23 @@ export function brandOf(channel: Channel): Brand {
   return { name: channel.name, color: channel.color };
 }
 
+/** A page request's parameters: the query of a GET, the form of a POST. */
+export function inputOf(req: Request): JsonObject {
+  return req.method === 'GET' ? req.query : objectOf(req.body) ?? {};
+}
+
 /** A request field as text ('' when absent; numbers as digits). */
 export function field(source: unknown, key: string): string {
-  const value = (source as Record<string, unknown> | null | undefined)?.[key];
+  const value = objectOf(source)?.[key];
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+/** `0812…`, `62812…` or `+62812…` → `+62812…`; anything else is returned trimmed. */
+export function normalisePhone(input: string): string {
+  const digits = input.replace(/[\s().-]/g, '');
+  if (/^0\d{7,16}$/.test(digits)) return `+62${digits.slice(1)}`;
+  if (/^62\d{7,16}$/.test(digits)) return `+${digits}`;
+  return digits;
 }
 
 export function urlOf(tx: StoredTransaction, key: 'successUrl' | 'failUrl' | 'backUrl'): string {

@@ -4,8 +4,7 @@ import type { Channel } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { maskPhone } from '../transactions/checkout.js';
-import { normalisePhone } from './format.js';
-import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf } from './page-kit.js';
+import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf, normalisePhone, inputOf } from './page-kit.js';
 import { PAYLATER_PLANS, monthlyInstalment } from '../transactions/paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
 import { langOf, type Lang } from './texts.js';
@@ -39,7 +38,7 @@ function paylaterCheckout(ctx: AppContext, channel: Channel): Router {
 
   /** The order behind `tk` when it can still be paid on `step`; otherwise answers with the right page. */
   const open = async (req: Request, res: Response, step: Step) => {
-    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const input = inputOf(req);
     const lang = langOf(input.lang);
     const tk = typeof input.tk === 'string' ? input.tk : '';
     const tx = await openOrder(ctx, res, frameFor(lang, tk), tk, (found) => found.channel === channel.type);

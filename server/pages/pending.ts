@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
-import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf, withLang } from './page-kit.js';
+import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf, withLang, inputOf } from './page-kit.js';
 import { instructionsFor, isInstructed, PENDING_TEXT } from './pending-text.js';
 import { langOf } from './texts.js';
 
@@ -20,7 +20,7 @@ export function pendingPages(ctx: AppContext): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   const open = async (req: Request, res: Response) => {
-    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const input = inputOf(req);
     const frame = frameOf(PENDING_TEXT, langOf(input.lang), FINPAY_BRAND, withLang(PAGE_PATHS.pending(String(req.params.token)), langOf(input.lang)));
     const tx = await openOrder(ctx, res, frame, String(req.params.token), (found) => isInstructed(channelOf(found.channel)?.family ?? 'hosted'));
     return tx ? { tx, frame, channel: channelOf(tx.channel)! } : null;

@@ -5,7 +5,7 @@ import { CHANNELS, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { PICKER_TEXT } from './picker-text.js';
-import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang } from './page-kit.js';
+import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang, inputOf } from './page-kit.js';
 import { langOf } from './texts.js';
 import { requestOf } from '../model/initiate-request.js';
 
@@ -35,7 +35,7 @@ export function pickerPages(ctx: AppContext): Router {
     && ctx.validator.validate({ ...requestOf(tx).body, sourceOfFunds: { type: channel.type } }, channel) === null);
 
   const open = async (req: Request, res: Response) => {
-    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const input = inputOf(req);
     const token = String(req.params.token);
     const frame = frameOf(PICKER_TEXT, langOf(input.lang), FINPAY_BRAND, withLang(path(token), langOf(input.lang)));
     const tx = await openOrder(ctx, res, frame, token, (found) => found.hosted === true);

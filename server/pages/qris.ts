@@ -5,7 +5,7 @@ import { nmidOf, qrisPayload } from '../channels/qris-payload.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
-import { FINPAY_BRAND, frameOf, leave, openOrder, render, summaryOf, withLang } from './page-kit.js';
+import { FINPAY_BRAND, frameOf, leave, openOrder, render, summaryOf, withLang, inputOf } from './page-kit.js';
 import { QRIS_TEXT } from './qris-text.js';
 import { langOf } from './texts.js';
 
@@ -20,7 +20,7 @@ export function qrisPages(ctx: AppContext): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   const open = async (req: Request, res: Response) => {
-    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const input = inputOf(req);
     const token = String(req.params.token);
     const frame = frameOf(QRIS_TEXT, langOf(input.lang), FINPAY_BRAND, withLang(PAGE_PATHS.qris(token), langOf(input.lang)));
     const tx = await openOrder(ctx, res, frame, token, isQris);

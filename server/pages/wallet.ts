@@ -2,9 +2,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
-import { normalisePhone } from './format.js';
 import type { StoredTransaction } from '../model/transaction.js';
-import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf } from './page-kit.js';
+import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf, normalisePhone, inputOf } from './page-kit.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
 import { requestOf } from '../model/initiate-request.js';
@@ -49,7 +48,7 @@ export function walletPages(ctx: AppContext): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   const open = async (req: Request, res: Response, channel: Channel, page: AccountPage) => {
-    const input = req.method === 'GET' ? req.query : (req.body as Record<string, unknown> | undefined) ?? {};
+    const input = inputOf(req);
     const tk = typeof input.tk === 'string' ? input.tk : '';
     const lang = langOf(input.lang);
     const frame = frameOf(page.text, lang, brandOf(channel), `${page.path(channel.type)}?tk=${encodeURIComponent(tk)}${lang === 'en' ? '&lang=en' : ''}`);

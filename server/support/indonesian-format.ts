@@ -1,3 +1,4 @@
+// How the gateway writes times (Asia/Jakarta) and how Indonesian checkouts write amounts.
 // Asia/Jakarta has no daylight saving: a fixed UTC+7 offset is exact, and much cheaper than Intl.
 const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
@@ -14,4 +15,11 @@ export function formatJakarta(epochMs: number): string {
 /** ISO-8601 with a `+07:00` offset, as in the callback's `x-timestamp` header. */
 export function isoJakarta(epochMs: number): string {
   return `${formatJakarta(epochMs).replace(' ', 'T')}+07:00`;
+}
+
+const rupiahFormat = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
+
+/** `Rp 1.500.000`, as Indonesian checkouts write amounts. */
+export function rupiah(amount: number): string {
+  return `Rp ${rupiahFormat.format(amount)}`;
 }

@@ -1,8 +1,8 @@
 import { channelOf } from '../channels/table.js';
-import { formatJakarta } from '../clock/jakarta-time.js';
-import { rupiah } from '../pages/format.js';
+import { formatJakarta, rupiah } from '../support/indonesian-format.js';
 import type { StoredTransaction } from '../model/transaction.js';
-import { requestOf, type JsonObject } from '../model/initiate-request.js';
+import { requestOf } from '../model/initiate-request.js';
+import type { JsonObject } from '../support/json.js';
 import { initiateAnswer } from '../channels/initiate-responses.js';
 
 const MINUTE = 60_000;
