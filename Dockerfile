@@ -33,6 +33,8 @@ COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/views ./views
 COPY --from=build /app/public ./public
 COPY --from=build /app/scenarios ./scenarios
+# The default (public) RSA key that signs the callbacks' x-signature.
+COPY --from=build /app/keys ./keys
 # The data file is written atomically (temp file + rename in the same folder): the folder itself must
 # belong to the user the server runs as.
 RUN mkdir -p /app/data && chown node:node /app/data

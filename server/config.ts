@@ -3,6 +3,9 @@ import { parseDuration } from './support/duration.js';
 import { SCENARIO_DIR } from './support/paths.js';
 import type { Config, DisabledChannel, Merchant } from './model/config.js';
 import { FINAL_STATUSES, type PaymentStatus } from './model/transaction.js';
+import { FAILURE_WORDS, type FailureWord } from './model/scenario.js';
+import { readPrivateKeyPem } from './callbacks/snap-signature.js';
+import { canonicalStatus } from './callbacks/status-words.js';
 import { LOG_LEVELS, type LogLevel } from './support/logger.js';
 
 export class ConfigError extends Error {}
@@ -123,11 +126,23 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     }),
   },
   callbackStatuses: {
-    key: 'callbackStatuses', flag: '--callback-statuses', env: 'FINNET_MOCK_CALLBACK_STATUSES', help: `final statuses that send a callback (default all: ${FINAL_STATUSES.join(',')})`,
-    parse: (v) => last(v).split(',').map((s) => s.trim().toUpperCase()).filter(Boolean).map((status) => {
-      if (!FINAL_STATUSES.includes(status as PaymentStatus)) throw new ConfigError(`callback status "${status}" must be one of ${FINAL_STATUSES.join(', ')}`);
+    key: 'callbackStatuses', flag: '--callback-statuses', env: 'FINNET_MOCK_CALLBACK_STATUSES', help: `final statuses that send a callback (default all: ${FINAL_STATUSES.join(',')}; FAILED = FAILURE)`,
+    parse: (v) => last(v).split(',').map((s) => canonicalStatus(s.trim().toUpperCase())).filter(Boolean).map((status) => {
+      if (!FINAL_STATUSES.includes(status as PaymentStatus)) throw new ConfigError(`callback status "${status}" must be one of ${FINAL_STATUSES.join(', ')} (or FAILED)`);
       return status as PaymentStatus;
     }),
+  },
+  failureStatus: {
+    key: 'failureStatus', flag: '--failure-status', env: 'FINNET_MOCK_FAILURE_STATUS', help: 'word a failed payment is reported with in callbacks and check-status: FAILURE (the docs) | FAILED',
+    parse: (v) => {
+      const word = last(v).trim().toUpperCase();
+      if (!(FAILURE_WORDS as readonly string[]).includes(word)) throw new ConfigError(`failure status "${word}" must be ${FAILURE_WORDS.join(' or ')}`);
+      return word as FailureWord;
+    },
+  },
+  callbackRsaKey: {
+    key: 'callbackRsaKey', flag: '--callback-rsa-key', env: 'FINNET_MOCK_CALLBACK_RSA_KEY', help: 'PEM file of the RSA-4096 private key that signs x-signature (default: the shipped, public keys/callback-rsa.pem)',
+    parse: (v) => readPrivateKeyPem(last(v).trim()),
   },
   allowedHosts: {
     key: 'allowedHosts', flag: '--allowed-hosts', env: 'FINNET_MOCK_ALLOWED_HOSTS', repeatable: true, parse: parseAllowedHosts,
@@ -160,6 +175,7 @@ export const DEFAULTS: Config = {
   disabledChannels: [],
   callbackHosts: [],
   callbackStatuses: [...FINAL_STATUSES],
+  failureStatus: 'FAILURE',
   allowedHosts: [],
 };
 

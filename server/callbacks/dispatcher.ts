@@ -10,6 +10,8 @@ import type { StoredTransaction } from '../model/transaction.js';
 import type { ValueGenerator } from '../support/value-generator.js';
 import { sendCallback } from './sender.js';
 import { signFields } from './signature.js';
+import { SnapSigner } from './snap-signature.js';
+import { canonicalStatus } from './status-words.js';
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import { requestOf } from '../model/initiate-request.js';
 
@@ -34,9 +36,12 @@ export interface DispatcherDeps {
 export class CallbackDispatcher extends EventEmitter {
   // The transactions service writes the timeline; until it says how, attempts are noted nowhere.
   private noteAttempt: AttemptNote = () => undefined;
+  /** Signs `x-signature`; its public key is served at `GET /_mock/keys/callback.pem`. */
+  readonly signer: SnapSigner;
 
   constructor(private readonly deps: DispatcherDeps) {
     super();
+    this.signer = new SnapSigner(deps.config.callbackRsaKey);
     // One listener per long-poll waiting for a callback; there may be many at once.
     this.setMaxListeners(0);
   }
@@ -48,8 +53,8 @@ export class CallbackDispatcher extends EventEmitter {
     if (url === undefined || key === undefined) return null;
     const behaviour = tx.callbackBehaviour ?? {};
     // Not sent is still recorded (as suppressed), so the dashboard can say why nothing arrived.
-    const wanted = !behaviour.never && (behaviour.statuses ?? this.deps.config.callbackStatuses).includes(tx.status);
-    const fields = callbackFields(tx);
+    const wanted = !behaviour.never && (behaviour.statuses ?? this.deps.config.callbackStatuses).map(canonicalStatus).includes(tx.status);
+    const fields = callbackFields(tx, this.deps.config.failureStatus);
     const signed = signFields(fields, behaviour.badSignature ? `${key}-wrong` : key);
     // An unescaped body keeps the PHP-encoding signature: it tests verifiers that re-encode (or not).
     const body = behaviour.unescapedBody ? JSON.stringify({ ...fields, signature: signed.signature }) : signed.body;
@@ -61,8 +66,8 @@ export class CallbackDispatcher extends EventEmitter {
       status: tx.status,
       url,
       headers: {
-        'Content-Type': 'application/json',
         'User-Agent': 'GuzzleHttp/7',
+        'Content-Type': 'application/json',
         'channel-id': 'FINPAY',
         'x-partner-id': tx.merchantId,
         'x-external-id': tx.reference,
@@ -109,6 +114,23 @@ export class CallbackDispatcher extends EventEmitter {
     return this.attempt(delivery, false);
   }
 
+  /** Everything the request carries, in the order Finpay's Guzzle 7 notifier sends it (finpay-clients-facts §2.9). */
+  private wireHeaders(delivery: Delivery, url: URL, timestamp: string): [string, string][] {
+    const target = `${url.pathname}${url.search}`;
+    // A wrong signature keeps the real one's shape: the right key over a string the merchant will not rebuild.
+    const signed = delivery.behaviour?.badRsaSignature ? `${target}:wrong` : target;
+    const { 'User-Agent': userAgent, 'Content-Type': contentType, ...finpay } = delivery.headers;
+    return [
+      ['Host', url.host],
+      ['User-Agent', userAgent ?? 'GuzzleHttp/7'],
+      ['Content-Type', contentType ?? 'application/json'],
+      ['Content-Length', String(Buffer.byteLength(delivery.body))],
+      ...Object.entries(finpay),
+      ['x-timestamp', timestamp],
+      ['x-signature', this.signer.sign(signed, delivery.body, timestamp)],
+    ];
+  }
+
   private async attempt(delivery: Delivery, scheduled: boolean): Promise<DeliveryAttempt> {
     const { clock, config, store, scheduler, logger } = this.deps;
     const at = clock.now();
@@ -118,7 +140,7 @@ export class CallbackDispatcher extends EventEmitter {
       ? { latencyMs: 0, statusCode: null, responseExcerpt: '', delivered: false, error: `held back by scenario "${delivery.scenario}" (failFirst ${delivery.behaviour?.failFirst})` }
       : await sendCallback({
         url: delivery.url,
-        headers: { ...delivery.headers, 'x-timestamp': isoJakarta(at) },
+        headers: (url) => this.wireHeaders(delivery, url, isoJakarta(at)),
         body: delivery.body,
         timeoutMs: config.callbackTimeoutMs,
       });

@@ -1,11 +1,12 @@
 import type { CallbackDispatcher } from './dispatcher.js';
 import type { Delivery } from '../model/delivery.js';
 import type { Store } from '../store/store.js';
+import { canonicalStatus } from './status-words.js';
 
 export interface WaitCriteria {
   orderId: string;
   merchantId?: string;
-  /** The payment status the callback must report (PAID, FAILURE, …). */
+  /** The payment status the callback must report (PAID, FAILURE or FAILED, …). */
   status?: string;
   timeoutMs: number;
   /** Stops waiting early (the client went away). */
@@ -17,7 +18,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function fits(d: Delivery, c: WaitCriteria): boolean {
   return d.orderId === c.orderId && (c.merchantId === undefined || d.merchantId === c.merchantId)
-    && (c.status === undefined || d.status === c.status) && d.attempts.some((a) => a.delivered);
+    && (c.status === undefined || d.status === canonicalStatus(c.status)) && d.attempts.some((a) => a.delivered);
 }
 
 /** Resolves with the first delivered callback that fits, already or once it is; null after the timeout. */

@@ -1,6 +1,7 @@
 import { channelOf, HOSTED } from './table.js';
 import { formatJakarta } from '../support/indonesian-format.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
+import type { FailureWord } from '../model/scenario.js';
 import { requestOf } from '../model/initiate-request.js';
 
 /** `result.payment.userDesc` per status; the first two are the live gateway's own wording. */
@@ -15,14 +16,20 @@ export const USER_DESCRIPTIONS: Record<PaymentStatus, string> = {
   PARTIALLY_REFUNDED: 'Your transaction has been partially refunded',
 };
 
+/** The status word the merchant sees: a stored FAILURE is worded as its scenario, else `--failure-status`, says. */
+function reportedStatus(tx: StoredTransaction, failureWord: FailureWord): string {
+  return tx.status === 'FAILURE' ? tx.callbackBehaviour?.failureStatus ?? failureWord : tx.status;
+}
+
 /**
  * What check-status and callbacks say about an order. Both are built here from the same stored state,
  * so the status and amount check reports always equal what the latest callback carried.
  */
-export function paymentResult(tx: StoredTransaction): Record<string, unknown> {
+export function paymentResult(tx: StoredTransaction, failureWord: FailureWord): Record<string, unknown> {
+  const status = reportedStatus(tx, failureWord);
   const result: Record<string, unknown> = {
-    status: tx.status,
-    statusDesc: tx.status,
+    status,
+    statusDesc: status,
     userDesc: USER_DESCRIPTIONS[tx.status],
   };
   if (tx.closedAt !== undefined) result.datetime = formatJakarta(tx.payment?.at ?? tx.closedAt);
@@ -53,8 +60,8 @@ function sourceOfFundsPart(tx: StoredTransaction): Record<string, unknown> {
 }
 
 /** `result`: the payment, then what was refunded of it (total and latest time) once anything was. */
-function resultPart(tx: StoredTransaction): Record<string, unknown> {
-  const result: Record<string, unknown> = { payment: paymentResult(tx) };
+function resultPart(tx: StoredTransaction, failureWord: FailureWord): Record<string, unknown> {
+  const result: Record<string, unknown> = { payment: paymentResult(tx, failureWord) };
   if (tx.refundedAt !== undefined) result.refund = { amount: tx.refundedAmount, datetime: formatJakarta(tx.refundedAt) };
   return result;
 }
@@ -65,7 +72,7 @@ function cardPart(tx: StoredTransaction): Record<string, unknown> {
 }
 
 /** `data` of `GET /pg/payment/card/check/{orderId}`. */
-export function checkStatusData(tx: StoredTransaction): Record<string, unknown> {
+export function checkStatusData(tx: StoredTransaction, failureWord: FailureWord = 'FAILURE'): Record<string, unknown> {
   return {
     merchant: { id: tx.merchantId },
     customer: customerPart(tx),
@@ -73,12 +80,12 @@ export function checkStatusData(tx: StoredTransaction): Record<string, unknown> 
     ...cardPart(tx),
     sourceOfFunds: sourceOfFundsPart(tx),
     meta: metaPart(tx),
-    result: resultPart(tx),
+    result: resultPart(tx, failureWord),
   };
 }
 
 /** The callback body without its signature, in the order the real gateway sends it. */
-export function callbackFields(tx: StoredTransaction): Record<string, unknown> {
+export function callbackFields(tx: StoredTransaction, failureWord: FailureWord): Record<string, unknown> {
   return {
     merchant: { id: tx.merchantId },
     customer: customerPart(tx),
@@ -87,6 +94,6 @@ export function callbackFields(tx: StoredTransaction): Record<string, unknown> {
     transaction: { acquirerId: null },
     sourceOfFunds: sourceOfFundsPart(tx),
     meta: metaPart(tx),
-    result: resultPart(tx),
+    result: resultPart(tx, failureWord),
   };
 }

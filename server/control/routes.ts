@@ -73,6 +73,11 @@ export function controlRouter(ctx: AppContext): Router {
     });
   });
 
+  // A public key is no secret: merchants fetch it to verify x-signature, with or without the admin token.
+  router.get('/keys/callback.pem', (_req, res) => {
+    res.type('application/x-pem-file').send(ctx.dispatcher.signer.publicKeyPem);
+  });
+
   router.use(csrfGuard(() => ctx.publicUrl()));
   router.use((req, res, next) => {
     const token = ctx.config.adminToken;

@@ -1,4 +1,5 @@
 import type { LogLevel } from '../support/logger.js';
+import type { FailureWord } from './scenario.js';
 import type { PaymentStatus } from './transaction.js';
 
 export interface Merchant {
@@ -40,6 +41,10 @@ export interface Config {
   callbackHosts: string[];
   /** The final statuses that send a callback. */
   callbackStatuses: PaymentStatus[];
+  /** The word callbacks and check-status use for a FAILURE order (scenarios may choose per order). */
+  failureStatus: FailureWord;
+  /** PEM of the RSA-4096 private key that signs `x-signature`; unset = the shipped keys/callback-rsa.pem. */
+  callbackRsaKey?: string;
   /** Host names (`*.example.com` for subdomains) served besides loopback ones and the public URL's (see server/http/allowed-hosts.ts). */
   allowedHosts: string[];
 }

@@ -1,3 +1,7 @@
+/** How a FAILURE is worded to the merchant: the docs' status list says FAILURE, the official plugin and four other clients handle only FAILED. */
+export const FAILURE_WORDS = ['FAILURE', 'FAILED'] as const;
+export type FailureWord = (typeof FAILURE_WORDS)[number];
+
 /** What a scenario can schedule for an order. */
 export type ScheduledAction = 'pay' | 'fail' | 'expire';
 
@@ -20,6 +24,10 @@ export interface CallbackBehaviour {
   never?: boolean;
   /** Send callbacks only for these statuses (instead of `--callback-statuses`). */
   statuses?: string[];
+  /** The word a FAILURE is reported with, in callbacks and check-status (instead of `--failure-status`). */
+  failureStatus?: FailureWord;
+  /** Send an `x-signature` that does not verify with the served public key. */
+  badRsaSignature?: boolean;
 }
 
 export interface InitiateOverride {
