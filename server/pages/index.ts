@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { CHANNELS, HOSTED, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import { cardPages } from './card.js';
+import { giveUpPage } from './give-up.js';
 import { pickerPages } from './picker.js';
 import { paylaterPages } from './paylater.js';
 import { pendingPages } from './pending.js';
@@ -35,5 +36,6 @@ export function shopperPages(ctx: AppContext): Router {
     if (module) served.set(module, [...(served.get(module) ?? []), channel]);
   }
   for (const [module, channels] of served) router.use(module(ctx, channels));
+  router.use(giveUpPage(ctx));
   return router;
 }

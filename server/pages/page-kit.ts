@@ -77,9 +77,18 @@ export function render<P extends TextTable>(res: Response, status: number, view:
   res.status(status).render(view, { ...frame, rupiah, cspNonce, ...locals });
 }
 
-/** Locals of the order summary at the top of a page; an order from the hosted page can go back and pick another channel. */
+/** Where every order page's "give up" form posts (pages/give-up.ts): one route, whatever the page family. */
+export const GIVE_UP_PATH = '/checkout/give-up';
+
+/**
+ * Locals of the order summary at the top of a page; an order from the hosted page can go back and pick another
+ * channel, and every order can be given up from any of its pages.
+ */
 export function summaryOf(tx: StoredTransaction): Record<string, unknown> {
-  return { tx, merchantName: tx.merchantId, expiresAt: formatJakarta(tx.expiresAt), changeUrl: tx.hosted && tx.channel !== 'hosted' ? PAGE_PATHS.picker(tx.token) : '' };
+  return {
+    tx, merchantName: tx.merchantId, expiresAt: formatJakarta(tx.expiresAt), changeUrl: tx.hosted && tx.channel !== 'hosted' ? PAGE_PATHS.picker(tx.token) : '',
+    giveUp: { path: GIVE_UP_PATH, token: tx.token },
+  };
 }
 
 export function itemsOf(tx: StoredTransaction): InitiateItem[] {
