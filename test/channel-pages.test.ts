@@ -148,6 +148,7 @@ describe('card page', () => {
     const { link } = await order('cc');
     await page(link);
     await page(`/pg/payment/card/v2/access/${'0'.repeat(64)}`);
+    await page(`/pg/payment/card/id/v2/access/${'0'.repeat(64)}`);
     const logged = (await page('/_mock/requests')).body.items.map((r: { path: string }) => r.path);
     expect(logged.some((p: string) => p.includes('/access/'))).toBe(false);
     expect(logged).toContain('/pg/payment/card/initiate');
@@ -307,7 +308,7 @@ describe('hosted page (no sourceOfFunds)', () => {
     const token = link.split('/').pop();
     expect(picked.headers.location).toBe(`/widgetpg/pending/${token}`);
     const afterPick = await check(id);
-    expect(afterPick.sourceOfFunds).toEqual({ type: 'vabca', paymentCode: expect.stringMatching(/^8804\d{12}$/) });
+    expect(afterPick.sourceOfFunds).toEqual({ type: 'vabca', paymentCode: expect.stringMatching(/^38337\d{11}$/) });
     expect((await page(link)).text).toMatch(/data-testid="channel-vabca"[^>]*>[\s\S]*?dipilih/);
 
     const repicked = await form(`${link}?lang=en`, { channel: 'qris', lang: 'en' });

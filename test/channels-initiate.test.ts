@@ -18,7 +18,7 @@ const origin = () => `http://localhost:${sim.instance.port}`;
 /** What each family's initiate answer holds between responseMessage and processingTime, in order, and where it links. */
 const SHAPES: Record<Family, { keys: string[]; link: () => RegExp | null }> = {
   card: { keys: ['redirecturl', 'expiryLink'], link: () => new RegExp(`^${origin()}/pg/payment/card/access/${HEX64}$`) },
-  hosted: { keys: ['redirecturl', 'expiryLink'], link: () => new RegExp(`^${origin()}/pg/payment/card/v2/access/${HEX64}$`) },
+  hosted: { keys: ['redirecturl', 'expiryLink'], link: () => new RegExp(`^${origin()}/pg/payment/card/id/v2/access/${HEX64}$`) },
   va: { keys: ['redirecturl', 'expiryLink', 'paymentCode'], link: () => new RegExp(`^${origin()}/widgetpg/pending/[1-9]\\d{6}$`) },
   paycode: { keys: ['redirecturl', 'expiryLink', 'paymentCode'], link: () => new RegExp(`^${origin()}/widgetpg/pending/[1-9]\\d{6}$`) },
   retail: { keys: ['redirecturl', 'expiryLink', 'paymentCode'], link: () => new RegExp(`^${origin()}/widgetpg/pending/[1-9]\\d{6}$`) },
@@ -42,7 +42,7 @@ describe('initiate on every sourceOfFunds.type', () => {
     const shape = SHAPES[channel.family];
     // ShopeePay's sample adds its app link and empty imageurl/paymentCode.
     const keys = channel.type === 'shopeepay' ? ['redirecturl', 'appurl', 'imageurl', 'paymentCode', 'expiryLink'] : shape.keys;
-    expect(Object.keys(body)).toEqual(['responseCode', 'responseMessage', ...keys, 'processingTime']);
+    expect(Object.keys(body)).toEqual(['responseCode', 'responseMessage', ...keys, 'processingTime', 'traceId']);
     expect(body.responseCode).toBe('2000000');
     expect(body.expiryLink).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     const link = shape.link();
@@ -54,9 +54,9 @@ describe('initiate on every sourceOfFunds.type', () => {
     }
   });
 
-  it('uses the sample prefixes: finpaycode 8802…, BCA VA 8804…', async () => {
+  it('uses the observed prefixes: finpaycode 8802… (docs sample), BCA VA 38337… (captured callback)', async () => {
     expect((await initiate(sim.instance, channelRequest('finpaycode'))).body.paymentCode).toMatch(/^8802\d{12}$/);
-    expect((await initiate(sim.instance, channelRequest('vabca'))).body.paymentCode).toMatch(/^8804\d{12}$/);
+    expect((await initiate(sim.instance, channelRequest('vabca'))).body.paymentCode).toMatch(/^38337\d{11}$/);
   });
 
   it('gives ShopeePay its app link and empty imageurl/paymentCode, and the paylaters and wallets paymentCode null', async () => {
@@ -200,7 +200,8 @@ describe('check-status and callbacks carry each family\'s fields', () => {
     expect(Object.keys(sent)).toEqual(['merchant', 'customer', 'order', 'transaction', 'sourceOfFunds', 'meta', 'result', 'signature']);
     expect(sent.sourceOfFunds).toEqual({ type: 'vabca', paymentCode: answer.paymentCode });
     expect(sent.result.payment).toMatchObject({ status: 'PAID', statusDesc: 'PAID', channel: '014', amount: 200 });
-    expect(sent.result.payment.reference).toBe(`${sent.order.reference}014`);
+    expect(sent.result.payment.reference).toMatch(/^[0-9a-f-]{36}014$/);
+    expect(sent.result.payment.reference).not.toBe(`${sent.order.reference}014`);
     const after = (await checkStatus(sim.instance, body.order.id)).body.data;
     expect(after.sourceOfFunds).toEqual(sent.sourceOfFunds);
     expect(after.result.payment).toEqual(sent.result.payment);

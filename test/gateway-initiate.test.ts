@@ -17,7 +17,7 @@ describe('initiate: the Kredivo sample request from the Finpay docs', () => {
     const { status, body } = await initiate(sim.instance, kredivoRequest());
     await moveClock(sim.instance, { action: 'resume' });
     expect(status).toBe(200);
-    expect(Object.keys(body)).toEqual(['responseCode', 'responseMessage', 'redirecturl', 'expiryLink', 'paymentCode', 'processingTime']);
+    expect(Object.keys(body)).toEqual(['responseCode', 'responseMessage', 'redirecturl', 'expiryLink', 'paymentCode', 'processingTime', 'traceId']);
     expect(body.responseCode).toBe('2000000');
     expect(body.responseMessage).toBe('Success');
     expect(body.redirecturl).toMatch(new RegExp(`^http://localhost:${sim.instance.port}/kredivo/v2/signin\\?tk=[0-9A-Za-z]{40}$`));
@@ -157,9 +157,11 @@ describe('re-initiating an order id', () => {
     const first = await initiate(sim.instance, body);
     const again = await initiate(sim.instance, body);
     expect(again.status).toBe(200);
-    const { processingTime: _a, ...firstRest } = first.body;
-    const { processingTime: _b, ...againRest } = again.body;
+    // Each answer has its own traceId: it traces the request, not the order.
+    const { processingTime: _a, traceId: firstTrace, ...firstRest } = first.body;
+    const { processingTime: _b, traceId: againTrace, ...againRest } = again.body;
     expect(againRest).toEqual(firstRest);
+    expect(againTrace).not.toBe(firstTrace);
   });
 
   it('409 4090001 for a different body, or once the order is no longer pending', async () => {

@@ -13,7 +13,7 @@ describe('check status', () => {
     await initiate(sim.instance, body);
     const { status, body: check } = await checkStatus(sim.instance, body.order.id);
     expect(status).toBe(200);
-    expect(Object.keys(check)).toEqual(['responseCode', 'responseMessage', 'data', 'processingTime']);
+    expect(Object.keys(check)).toEqual(['responseCode', 'responseMessage', 'data', 'processingTime', 'traceId']);
     expect(check.responseCode).toBe('2000000');
     expect(Object.keys(check.data)).toEqual(['merchant', 'customer', 'order', 'sourceOfFunds', 'meta', 'result']);
     expect(check.data.merchant).toEqual({ id: 'FINPAY770' });
@@ -73,7 +73,7 @@ describe('cancel', () => {
       await initiate(sim.instance, body);
       const res = await cancel(body.order.id, method);
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body)).toEqual(['responseCode', 'responseMessage', 'processingTime']);
+      expect(Object.keys(res.body)).toEqual(['responseCode', 'responseMessage', 'processingTime', 'traceId']);
       expect(res.body.responseCode).toBe('2000000');
       const check = await checkStatus(sim.instance, body.order.id);
       expect(check.body.data.result.payment.status).toBe('CANCELLED');

@@ -25,7 +25,7 @@ async function paidOrder(type = 'cc'): Promise<string> {
 
 function expectDone(res: request.Response): void {
   expect(res.status).toBe(200);
-  expect(Object.keys(res.body)).toEqual(['responseCode', 'responseMessage', 'processingTime']);
+  expect(Object.keys(res.body)).toEqual(['responseCode', 'responseMessage', 'processingTime', 'traceId']);
   expect(res.body.responseCode).toBe('2000000');
 }
 
@@ -141,10 +141,10 @@ describe('refund', () => {
     expectError(await refund({ order: { id, amount } }), 400, '4000001', 'Invalid Field Format. The order.amount format is invalid');
   });
 
-  it('403 4030015 for an unpaid order; a partly refunded card can no longer be voided', async () => {
+  it('404 4040001 for an order never paid (as the sandbox answers); a partly refunded card can no longer be voided', async () => {
     const unpaid = channelRequest('vabca');
     await initiate(sim.instance, unpaid);
-    expectError(await refund({ order: { id: unpaid.order.id } }), 403, '4030015', 'Transaction Not Permitted');
+    expectError(await refund({ order: { id: unpaid.order.id } }), 404, '4040001', 'Transaction Not Found');
     const id = await paidOrder();
     await refund({ order: { id, amount: 20 } }).expect(200);
     expectError(await voidGet(id), 403, '4030015', 'Transaction Not Permitted');

@@ -1,3 +1,5 @@
+import { OrderedObject } from '../model/ordered-json.js';
+
 /**
  * PHP's `json_encode($value)` with default flags, byte for byte: compact, `/` escaped as `\/`,
  * every non-ASCII character as lower-case `\uHHHH` (UTF-16 units, so emoji become surrogate pairs).
@@ -6,7 +8,7 @@
  * Other numbers are written as PHP writes floats (serialize_precision = -1): the shortest round-trip digits
  * (the same digits JS uses), but in exponent form `d.ddde±X` when the decimal exponent is below -4 or above 16
  * (`1.0e-5`, `1.0e+19`) where JS would write `0.00001` / `1e+21`. So PHP's `json_encode(json_decode($s, true))`
- * gives back exactly `$s`.
+ * gives back exactly `$s`. Objects are written in their key order, an OrderedObject in the order its merchant sent.
  */
 export function phpJsonEncode(value: unknown): string {
   switch (typeof value) {
@@ -19,6 +21,8 @@ export function phpJsonEncode(value: unknown): string {
     case 'object':
       if (value === null) return 'null';
       if (Array.isArray(value)) return `[${value.map((v) => phpJsonEncode(v === undefined ? null : v)).join(',')}]`;
+      // A merchant's object kept as PHP holds it: keys in the order sent, not JS's integer-keys-first order.
+      if (value instanceof OrderedObject) return `{${value.entries.map(([k, v]) => `${encodeString(k)}:${phpJsonEncode(v)}`).join(',')}}`;
       return `{${Object.entries(value)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${encodeString(k)}:${phpJsonEncode(v)}`)

@@ -10,7 +10,10 @@ import { DEFAULT_CARD, detailsOf } from './test-cards.js';
 export const PAGE_PATHS = {
   /** Finpay's own web link: the card page, or a hand-off to a web checkout or internet banking. */
   access: (token: string) => `/pg/payment/card/access/${token}`,
-  picker: (token: string) => `/pg/payment/card/v2/access/${token}`,
+  /** The hosted page as the live gateway links it (2026). */
+  picker: (token: string) => `/pg/payment/card/id/v2/access/${token}`,
+  /** The hosted page as the 2023 docs link it: still served, no longer handed out. */
+  legacyPicker: (token: string) => `/pg/payment/card/v2/access/${token}`,
   pending: (token: string) => `/widgetpg/pending/${token}`,
   qris: (token: string) => `/qris/${token}`,
   qrImage: (token: string) => `/qris/${token}/qr.png`,
@@ -33,8 +36,8 @@ export interface FamilyBehaviour {
   onPaid?(tx: StoredTransaction): void;
 }
 
-// The observed `<uuid>014` shape: the order reference followed by the channel code.
-const referencePlusChannel: FamilyBehaviour['paymentReference'] = (tx, channel) => `${tx.reference}${channel.channelCode ?? ''}`;
+// The captured real callback's `<uuid>014`: a UUID of its own (not order.reference) followed by the channel code.
+const referencePlusChannel: FamilyBehaviour['paymentReference'] = (_tx, channel, generator) => `${generator.reference()}${channel.channelCode ?? ''}`;
 const pendingPage: FamilyBehaviour['page'] = (tx) => PAGE_PATHS.pending(tx.token);
 const walletPage: FamilyBehaviour['page'] = (tx, channel) => `${PAGE_PATHS.wallet(channel.type)}?tk=${tx.token}`;
 // Every family but cards: a page, a token kind, and the reference-plus-channel payment reference.

@@ -3,6 +3,7 @@ import { formatJakarta } from '../support/indonesian-format.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 import type { FailureWord } from '../model/scenario.js';
 import { requestOf } from '../model/initiate-request.js';
+import { parseOrdered } from '../model/ordered-json.js';
 
 /** `result.payment.userDesc` per status; the first two are the live gateway's own wording. */
 export const USER_DESCRIPTIONS: Record<PaymentStatus, string> = {
@@ -49,8 +50,9 @@ function customerPart(tx: StoredTransaction): Record<string, unknown> {
   return { id: requestOf(tx).customer.id ?? '' };
 }
 
+// meta.data as a PHP gateway echoes it: from the merchant's own text when JS would reorder it (see ordered-json.ts).
 function metaPart(tx: StoredTransaction): Record<string, unknown> {
-  return { data: requestOf(tx).meta?.data ?? null };
+  return { data: tx.metaDataJson === undefined ? requestOf(tx).meta?.data ?? null : parseOrdered(tx.metaDataJson) };
 }
 
 // A hosted order has no type until the shopper picks a channel; VA and pay code orders carry their code, as in the real VA callback.

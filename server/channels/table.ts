@@ -27,6 +27,8 @@ export interface Channel {
   channelCode: string | null;
   /** First digits of the 16-digit `paymentCode` (VA, pay code, retail). */
   codePrefix?: string;
+  /** Whether real traffic shows that prefix (`observed`) or the simulator picked it (`chosen`); set with codePrefix. */
+  prefixSource?: 'observed' | 'chosen';
   /** Deep link scheme the initiate answer adds as `appurl` (ShopeePay). */
   appScheme?: string;
   /** Brand colour of the provider's page. */
@@ -35,9 +37,11 @@ export interface Channel {
 
 type Row = Omit<Channel, 'aliases' | 'defaultExpiryMinutes' | 'paidStatus' | 'cancellableWhileInitiated'> & Partial<Channel>;
 
-// Defaults every row shares unless it says otherwise: no aliases, 1440 minutes (order.timeout's documented default), PAID, cancellable.
+// Defaults every row shares unless it says otherwise: no aliases, 1440 minutes (order.timeout's documented default), PAID,
+// cancellable, and a code prefix the simulator chose.
 function row(fields: Row): Channel {
-  return { aliases: [], defaultExpiryMinutes: 1440, paidStatus: 'PAID', cancellableWhileInitiated: true, ...fields };
+  const prefix = fields.codePrefix === undefined ? {} : { prefixSource: 'chosen' as const };
+  return { aliases: [], defaultExpiryMinutes: 1440, paidStatus: 'PAID', cancellableWhileInitiated: true, ...prefix, ...fields };
 }
 
 // QRIS and e-wallets refuse cancel while initiated (4040100, observed live); Kredivo's sample link lives 15 minutes.
@@ -46,12 +50,14 @@ const NO_CANCEL = { cancellableWhileInitiated: false };
 export const CHANNELS: readonly Channel[] = [
   row({ type: 'cc', name: 'Visa / Mastercard / JCB / AMEX', family: 'card', paidStatus: 'CAPTURED', channelCode: null, color: '#0b4ea2' }),
 
-  row({ type: 'finpaycode', name: 'Finpay Code', family: 'paycode', channelCode: 'FINPAY', codePrefix: '8802', color: '#0b4ea2' }),
+  // The docs' pay code sample is 8802700000076850.
+  row({ type: 'finpaycode', name: 'Finpay Code', family: 'paycode', channelCode: 'FINPAY', codePrefix: '8802', prefixSource: 'observed', color: '#0b4ea2' }),
   row({ type: 'alfamart', name: 'Alfamart', family: 'retail', channelCode: 'ALFA', codePrefix: '8803', color: '#d71920' }),
   row({ type: 'idm', name: 'Indomaret', family: 'retail', channelCode: 'IDM', codePrefix: '8806', color: '#0054a6' }),
   row({ type: 'pospay', name: 'Pos Indonesia (Pospay)', family: 'retail', channelCode: 'POS', codePrefix: '8807', color: '#f26522' }),
 
-  row({ type: 'vabca', name: 'BCA Virtual Account', family: 'va', channelCode: '014', codePrefix: '8804', color: '#0060af' }),
+  // The captured real BCA callback's VA number starts 38337 (16 digits).
+  row({ type: 'vabca', name: 'BCA Virtual Account', family: 'va', channelCode: '014', codePrefix: '38337', prefixSource: 'observed', color: '#0060af' }),
   row({ type: 'vabni', name: 'BNI Virtual Account', family: 'va', channelCode: '009', codePrefix: '9881', color: '#f15a23' }),
   row({ type: 'vabri', name: 'BRI Virtual Account', family: 'va', channelCode: '002', codePrefix: '2620', color: '#00529c' }),
   row({ type: 'vamandiri', name: 'Mandiri Virtual Account', family: 'va', channelCode: '008', codePrefix: '8902', color: '#003d79' }),

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Merchant } from '../model/config.js';
+import { jsonText } from '../model/ordered-json.js';
 import type { GatewayError } from './response-codes.js';
 
 /** One gateway request and what is learnt about it on the way (for the answer and the request log). */
@@ -37,9 +38,9 @@ export function errorBody(error: GatewayError, startedAt: number, traceId: strin
   return { responseCode: error.responseCode, responseMessage: error.message, processingTime: secondsSince(startedAt), traceId };
 }
 
-/** Writes a JSON answer in one go, without res.json's header-by-header work. */
+/** Writes a JSON answer in one go, without res.json's header-by-header work; echoed merchant objects keep their key order. */
 export function sendJson(ex: Exchange, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = jsonText(body);
   if (typeof body.responseCode === 'string') ex.answer = { responseCode: body.responseCode, responseMessage: String(body.responseMessage) };
   ex.res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
   ex.res.end(text);

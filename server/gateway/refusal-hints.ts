@@ -5,7 +5,7 @@ import type { AdmissionRefusal } from '../transactions/admission.js';
 import { paidAmount, TRANSITIONS } from '../transactions/lifecycle.js';
 
 /** Every refusal of the transactions service the gateway answers. */
-export type Refusal = AdmissionRefusal | 'duplicate-order' | 'invalid-status' | 'not-permitted' | 'invalid-amount';
+export type Refusal = AdmissionRefusal | 'duplicate-order' | 'invalid-status' | 'never-paid' | 'not-permitted' | 'invalid-amount';
 
 /** What the gateway knows of a refused request when it words the hint. */
 export interface RefusalFacts {
@@ -53,6 +53,7 @@ export const REFUSAL_HINTS: Record<Refusal, (facts: RefusalFacts, ctx: AppContex
     return `order.id ${f.orderId} is already used by a ${existing?.status.toLowerCase() ?? 'stored'} order: ${RESET}`;
   },
   'invalid-status': (f) => (f.tx ? pendingCancel(f.tx) : 'the order cannot be cancelled in its state'),
+  'never-paid': (f) => `order ${f.tx?.orderId ?? f.orderId} is ${f.tx?.status ?? 'unknown'} and was never paid: only paid orders can be refunded`,
   'not-permitted': (f) => {
     const tx = f.tx;
     if (!tx) return 'the order does not allow this';

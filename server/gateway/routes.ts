@@ -6,6 +6,7 @@ import type { InitiateOverride } from '../model/scenario.js';
 import { checkStatusData } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { Operation, ValidationFailure } from '../validation/request-validator.js';
+import { withSourceOfFundsObject } from '../validation/source-of-funds.js';
 import { authenticate } from './auth.js';
 import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';
 import { BodyError, jsonBody } from './json-body.js';
@@ -16,7 +17,7 @@ import { REFUSAL_HINTS, type Refusal, type RefusalFacts } from './refusal-hints.
 
 export const GATEWAY_PREFIX = '/pg/payment/card/';
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
-const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:v2\/)?access(?:\/|$)/;
+const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:(?:id\/)?v2\/)?access(?:\/|$)/;
 // A scenario may slow an answer down, but never hold a connection for longer than this.
 const MAX_SCENARIO_DELAY_MS = 120_000;
 
@@ -50,6 +51,8 @@ const REFUSALS: Record<Refusal, (requestedScenario?: string) => GatewayError> = 
   'unknown-scenario': (requested) => GatewayError.of('badRequest', `Unknown scenario "${requested}" in X-Finnet-Mock-Scenario`),
   'duplicate-order': () => GatewayError.of('duplicateOrderId'),
   'invalid-status': () => GatewayError.of('invalidTransactionStatus'),
+  // Observed on the sandbox: refunding an unpaid order answers as if there were no such transaction.
+  'never-paid': () => GatewayError.of('transactionNotFound'),
   'not-permitted': () => GatewayError.of('transactionNotPermitted'),
   'invalid-amount': () => GatewayError.of('invalidAmount'),
 };
@@ -81,8 +84,9 @@ function orderIdOf(ex: Exchange): string {
  */
 export function gatewayRouter(ctx: AppContext): Router {
   const success = () => ({ responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage });
+  // Every answer ends with a traceId, successes too (observed live), after processingTime as on errors.
   const answer = (ex: Exchange, fields: Record<string, unknown>, headers?: Record<string, string>) =>
-    sendJson(ex, 200, { ...fields, processingTime: secondsSince(ex.startedAt) }, headers);
+    sendJson(ex, 200, { ...fields, processingTime: secondsSince(ex.startedAt), traceId: ctx.generator.traceId() }, headers);
   const scenarioHeader = (ex: Exchange): Record<string, string> => (ex.scenario ? { 'X-Finnet-Mock-Scenario': ex.scenario } : {});
 
   const findOrder = async (ex: Exchange, orderId: string): Promise<StoredTransaction> => {
@@ -115,7 +119,8 @@ export function gatewayRouter(ctx: AppContext): Router {
     const message = override.responseMessage ?? messageFor(code) ?? RESPONSE_CODES.generalError.message;
     const status = override.httpStatus ?? httpStatusOf(code);
     if (code.startsWith('2')) {
-      sendJson(ex, status, { responseCode: code, responseMessage: message, processingTime: secondsSince(ex.startedAt) }, scenarioHeader(ex));
+      sendJson(ex, status, { responseCode: code, responseMessage: message, processingTime: secondsSince(ex.startedAt), traceId: ctx.generator.traceId() },
+        scenarioHeader(ex));
     } else {
       fail(ex, new GatewayError(code, message, { hint: `answer set by scenario ${ex.scenario} (its effects.initiate)` }, status));
     }
@@ -123,7 +128,7 @@ export function gatewayRouter(ctx: AppContext): Router {
   };
 
   const initiate: Handler = async (ex) => {
-    const body = ex.body!;
+    const body = withSourceOfFundsObject(ex.body!);
     const sof = body.sourceOfFunds;
     // Without sourceOfFunds the order opens the hosted page, where the shopper picks the channel.
     const requested = sof === undefined ? HOSTED : isObject(sof) && typeof sof.type === 'string' ? channelOf(sof.type) : undefined;
@@ -143,7 +148,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     const override = scenario?.effects.initiate;
     if (override?.delayMs) await new Promise((resolve) => setTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
     if (!override?.process && answerOverride(ex, override)) return;
-    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario), ctx, facts);
+    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario, ex.bodyText), ctx, facts);
     if (answerOverride(ex, override)) return;
     answer(ex, { ...success(), ...initiateAnswer(tx, ctx.publicUrl()) }, scenarioHeader(ex));
   };

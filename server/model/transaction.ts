@@ -70,6 +70,11 @@ export interface StoredTransaction {
    * An identical text re-initiated while pending replays the answer, which is rebuilt from the order.
    */
   requestJson: string;
+  /**
+   * `meta.data` as the merchant wrote it, kept only when JS would echo it otherwise (integer-like keys, which JS
+   * objects put first; `{}`, which PHP decodes into a list): check-status and callbacks echo it from here.
+   */
+  metaDataJson?: string;
   /** Token of the hosted page (`tk` / access path). */
   token: string;
   createdAt: number;

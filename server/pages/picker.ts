@@ -21,7 +21,7 @@ const GROUPS: readonly { key: keyof (typeof PICKER_TEXT)['id']; families: readon
 ];
 
 /**
- * The hosted page at `/pg/payment/card/v2/access/<token>` for orders initiated without `sourceOfFunds`: the
+ * The hosted page at `/pg/payment/card/id/v2/access/<token>` for orders initiated without `sourceOfFunds`: the
  * shopper picks a channel, and the order continues on that channel's page. Only channels that have a page,
  * are enabled for the merchant and whose rules the order's request meets are offered.
  */
@@ -42,7 +42,9 @@ export function pickerPages(ctx: AppContext): Router {
     return tx ? { tx, frame } : null;
   };
 
-  router.get(path(':token'), async (req, res) => {
+  // The live form and the 2023 docs' one both serve the page; answers hand out only the live form.
+  const routes = [path(':token'), PAGE_PATHS.legacyPicker(':token')];
+  router.get(routes, async (req, res) => {
     const opened = await open(req, res);
     if (!opened) return;
     const { tx, frame } = opened;
@@ -55,7 +57,7 @@ export function pickerPages(ctx: AppContext): Router {
     render(res, 200, 'picker/channels', frame, { ...summaryOf(tx), items: itemsOf(tx), groups, action: path(tx.token), current: tx.channel });
   });
 
-  router.post(path(':token'), form, async (req, res) => {
+  router.post(routes, form, async (req, res) => {
     const opened = await open(req, res);
     if (!opened) return;
     const { tx, frame } = opened;

@@ -14,6 +14,7 @@ import { canApply, paidAmount, settlesAt, TRANSITIONS, type Action } from './lif
 import { ExpiryQueue } from './expiry-queue.js';
 import { parseInitiateRequest, RequestCache, type InitiateRequest } from '../model/initiate-request.js';
 import type { JsonObject } from '../support/json.js';
+import { jsonTextAt, needsSourceOrder } from '../model/ordered-json.js';
 import { Checkout } from './checkout.js';
 import { appendTimeline } from './timeline.js';
 import type { CheckoutProgress, StoredTransaction } from '../model/transaction.js';
@@ -35,6 +36,13 @@ export type Done<T = object> = ({ ok: true } & T);
 
 function outcomeJob(tx: StoredTransaction): string {
   return `outcome:${tx.merchantId}\n${tx.orderId}`;
+}
+
+// `meta.data` as written (`bodyText` is the body as received), when JS's view of it is not what a PHP gateway echoes.
+function metaDataText(request: InitiateRequest, bodyText: string | undefined): { metaDataJson?: string } {
+  if (bodyText === undefined || !needsSourceOrder(request.meta?.data)) return {};
+  const text = jsonTextAt(bodyText, ['meta', 'data']);
+  return text === undefined ? {} : { metaDataJson: text };
 }
 
 function freshCheckout(): CheckoutProgress {
@@ -93,7 +101,7 @@ export class TransactionService {
    * Stores a new admitted order; an identical request for a still-pending order gets that order again
    * (its answer is rebuilt from it). A matched scenario shapes its expiry, outcome and callbacks.
    */
-  async initiate(merchantId: string, body: JsonObject, channel: Channel, scenario?: Scenario): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
+  async initiate(merchantId: string, body: JsonObject, channel: Channel, scenario?: Scenario, bodyText?: string): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
     const { store, clock, generator } = this.deps;
     const request = this.typed(body);
     const { order } = request;
@@ -115,6 +123,7 @@ export class TransactionService {
       amount: order.amount,
       currency: order.currency ?? 'IDR',
       requestJson,
+      ...metaDataText(request, bodyText),
       ...(channel === HOSTED ? { hosted: true } : {}),
       token: this.newToken(FAMILIES[channel.family].token),
       createdAt: now,
@@ -183,10 +192,11 @@ export class TransactionService {
   }
 
   /**
-   * Refunds `amount` (default: all that is left) of a paid order: not permitted when it is not paid (or
-   * nothing is left), an invalid amount when more is asked than is left.
+   * Refunds `amount` (default: all that is left) of a paid order: never paid when it was not (the sandbox then
+   * says the transaction is not found), not permitted when nothing is left, an invalid amount when more is asked than is left.
    */
-  async refund(tx: StoredTransaction, amount: number | undefined, cause: string): Promise<Done | Refused<'not-permitted' | 'invalid-amount'>> {
+  async refund(tx: StoredTransaction, amount: number | undefined, cause: string): Promise<Done | Refused<'never-paid' | 'not-permitted' | 'invalid-amount'>> {
+    if (tx.payment === undefined) return { ok: false, refusal: 'never-paid' };
     if (!canApply('refund', tx)) return { ok: false, refusal: 'not-permitted' };
     const left = paidAmount(tx) - tx.refundedAmount;
     if (amount !== undefined && amount > left) return { ok: false, refusal: 'invalid-amount' };

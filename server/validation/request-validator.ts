@@ -7,6 +7,7 @@ import { isSendableUrl } from './http-url.js';
 import { validationHint } from './hints.js';
 import { canonicalPath, labelOf } from './labels.js';
 import { outlineOf, type SchemaOutline } from './schema-outline.js';
+import { loneSurrogatePath } from './php-decodable.js';
 import { SCHEMA_DIR } from '../support/paths.js';
 import { loadSchemaFile } from '../support/schema-files.js';
 
@@ -129,9 +130,12 @@ export class RequestValidator {
     this.operations = { void: operation('void-request.json'), refund: operation('refund-request.json') };
   }
 
-  /** Validates an initiate body (already known to be an object) against the core rules plus the channel's. */
+  /**
+   * Validates an initiate body (already known to be an object) against the core rules plus the channel's, then
+   * refuses strings PHP cannot decode: a callback echoing them could not be verified by a PHP merchant.
+   */
   validate(body: Record<string, unknown>, channel: Channel | undefined): ValidationFailure | null {
-    return this.check((channel && this.byChannel.get(channel)) ?? this.core, body);
+    return this.check((channel && this.byChannel.get(channel)) ?? this.core, body) ?? undecodable(body);
   }
 
   /** Validates the JSON body of a void or refund. */
@@ -146,6 +150,14 @@ export class RequestValidator {
     if (rules.thorough(view)) return firstFailure(rules.fast.errors ?? [], rules.outline, body);
     return firstFailure(rules.thorough.errors ?? [], rules.outline, view);
   }
+}
+
+function undecodable(body: Record<string, unknown>): ValidationFailure | null {
+  const path = loneSurrogatePath(body);
+  if (!path) return null;
+  const field = path.join('.');
+  const hint = `${field || 'a key of the body'} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), which PHP's json_decode refuses`;
+  return { kind: 'format', field, label: labelOf(field), rule: 'loneSurrogate', hint };
 }
 
 function pointerToPath(pointer: string): string[] {

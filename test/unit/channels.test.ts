@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../server/channels/families.js';
 import { acceptedTypes, CHANNELS, channelOf, HOSTED } from '../../server/channels/table.js';
 import { storedTransaction } from './transaction.js';
+import { ValueGenerator } from '../../server/support/value-generator.js';
 
 const SCHEMAS = join(import.meta.dirname, '..', '..', 'schemas', 'channels');
 const token = 'c'.repeat(64);
@@ -33,12 +34,14 @@ describe('the channel table', () => {
     expect(CHANNELS.filter((c) => c.paidStatus === 'CAPTURED').map((c) => c.type)).toEqual(['cc']);
   });
 
-  it('VA, pay code and retail channels (and only they) have a 4-digit payment code prefix and a bank or store code', () => {
+  it('VA, pay code and retail channels (and only they) have a 4-5 digit payment code prefix, said to be observed or chosen', () => {
     for (const c of CHANNELS) {
       const coded = ['va', 'paycode', 'retail'].includes(c.family);
       expect(c.codePrefix !== undefined, c.type).toBe(coded);
-      if (coded) expect(c.codePrefix, c.type).toMatch(/^\d{4}$/);
+      expect(c.prefixSource !== undefined, c.type).toBe(coded);
+      if (coded) expect(c.codePrefix, c.type).toMatch(/^\d{4,5}$/);
     }
+    expect(CHANNELS.filter((c) => c.prefixSource === 'observed').map((c) => [c.type, c.codePrefix])).toEqual([['finpaycode', '8802'], ['vabca', '38337']]);
   });
 
   it('VA bank codes are those the README lists (as in the captured BCA callback)', () => {
@@ -65,7 +68,7 @@ describe('the channel table', () => {
 describe('channel families', () => {
   it('each family sends the shopper to its page', () => {
     expect(pageOf('cc')).toBe(`/pg/payment/card/access/${token}`);
-    expect(pageOf('hosted')).toBe(`/pg/payment/card/v2/access/${token}`);
+    expect(pageOf('hosted')).toBe(`/pg/payment/card/id/v2/access/${token}`);
     expect(pageOf('vabca')).toBe(`/widgetpg/pending/${token}`);
     expect(pageOf('alfamart')).toBe(`/widgetpg/pending/${token}`);
     expect(pageOf('finpaycode')).toBe(`/widgetpg/pending/${token}`);
@@ -85,10 +88,13 @@ describe('channel families', () => {
     for (const family of ['card', 'hosted', 'qris', 'wallet', 'ibank'] as const) expect(FAMILIES[family].token).toBe('token');
   });
 
-  it('a non-card payment reference is the order reference followed by the channel code (the observed <uuid>014 shape)', () => {
+  it('a non-card payment reference is a UUID of its own followed by the channel code (the captured <uuid>014 shape)', () => {
     const channel = channelOf('vabca')!;
     const tx = storedTransaction({ channel: 'vabca', reference: '0e7ad7f4-6c1b-4b5e-9f0a-3d2c1b0a9f8e' });
-    expect(FAMILIES.va.paymentReference(tx, channel, undefined as never)).toBe('0e7ad7f4-6c1b-4b5e-9f0a-3d2c1b0a9f8e014');
+    const generator = new ValueGenerator('7');
+    const reference = FAMILIES.va.paymentReference(tx, channel, generator);
+    expect(reference).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}014$/);
+    expect(reference.slice(0, 36)).not.toBe(tx.reference);
   });
 
   it('a card order paid without the card page is recorded with the default test card; one paid on the page keeps its card', () => {
