@@ -155,7 +155,7 @@ export function gatewayRouter(ctx: AppContext): Router {
 
   const check: Handler = async (ex) => {
     const tx = await findOrder(ex, pathOrderId(ex));
-    answer(ex, { ...success(), data: checkStatusData(tx) }, scenarioHeader(ex));
+    answer(ex, { ...success(), data: checkStatusData(tx, ctx.config.failureStatus) }, scenarioHeader(ex));
   };
 
   const cancel: Handler = async (ex) => {
