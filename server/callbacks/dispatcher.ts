@@ -14,6 +14,7 @@ import { SnapSigner } from './snap-signature.js';
 import { canonicalStatus } from './status-words.js';
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import { requestOf } from '../model/initiate-request.js';
+import { jsonText } from '../model/ordered-json.js';
 
 /** Notes an attempt in its order's timeline and gives the order to store with it, if it still exists. */
 export type AttemptNote = (delivery: Delivery, attempt: DeliveryAttempt) => StoredTransaction | undefined;
@@ -57,7 +58,7 @@ export class CallbackDispatcher extends EventEmitter {
     const fields = callbackFields(tx, this.deps.config.failureStatus);
     const signed = signFields(fields, behaviour.badSignature ? `${key}-wrong` : key);
     // An unescaped body keeps the PHP-encoding signature: it tests verifiers that re-encode (or not).
-    const body = behaviour.unescapedBody ? JSON.stringify({ ...fields, signature: signed.signature }) : signed.body;
+    const body = behaviour.unescapedBody ? jsonText({ ...fields, signature: signed.signature }) : signed.body;
     const now = this.deps.clock.now();
     const delivery: Delivery = {
       id: `cb_${this.deps.generator.token().slice(0, 24)}`,

@@ -6,7 +6,7 @@ import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf
 import { instructionsFor, isInstructed, PENDING_TEXT } from './pending-text.js';
 import { langOf } from './texts.js';
 
-/** `8804 4833 1313 1312`: the code in groups of four, as instruction pages print it. */
+/** `3833 7483 3131 3131`: the code in groups of four, as instruction pages print it. */
 function grouped(code: string): string {
   return code.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
