@@ -81,12 +81,13 @@ export class RequestLog {
 
   add(entry: Omit<LoggedRequest, 'id'>): void {
     this.entries.push({ id: this.nextId++, ...entry });
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    // Trimmed by half a log at a time, so a request does not shift the whole log along.
+    if (this.entries.length >= 2 * this.capacity) this.entries = this.entries.slice(-this.capacity);
   }
 
   /** Newest first. */
   list(): LoggedRequest[] {
-    return [...this.entries].reverse();
+    return this.entries.slice(-this.capacity).reverse();
   }
 
   clear(merchantId?: string): void {

@@ -2,20 +2,24 @@ import { randomInt } from 'node:crypto';
 import { createGeneratorSync, type JsonSchema } from 'json-schema-faker';
 import { loadSchemaFile } from './schema-files.js';
 
-type ValueKind = 'token' | 'kredivoToken' | 'pendingId' | 'reference' | 'traceId' | 'authCode' | 'digits';
+type ValueKind = 'token' | 'kredivoToken' | 'pendingId' | 'reference' | 'authCode' | 'digits';
 
 /**
- * Every generated value (tokens, payment codes, references, trace ids) comes from json-schema-faker
- * over `schemas/generated-values.json`, seeded: the same seed and the same requests give the same values.
+ * Every generated value (tokens, payment codes, references) comes from json-schema-faker over
+ * `schemas/generated-values.json`, and trace ids from a PRNG, all seeded: the same seed and the same
+ * requests give the same values.
  */
 export class ValueGenerator {
   private readonly generator: { generate(schema: JsonSchema): unknown };
+  // Trace ids go out with every answer, so they come from a seeded PRNG: json-schema-faker takes ~25 µs a value.
+  private readonly traceRandom: () => number;
   private readonly schemas: Record<ValueKind, JsonSchema>;
   readonly seed: number;
 
   constructor(seed?: string) {
     this.seed = seed === undefined ? randomInt(2 ** 31) : seedNumber(seed);
     this.generator = createGeneratorSync({ seed: this.seed });
+    this.traceRandom = sfc32(this.seed);
     const file = loadSchemaFile('generated-values.json') as { $defs: Record<ValueKind, JsonSchema> };
     this.schemas = file.$defs;
   }
@@ -43,8 +47,11 @@ export class ValueGenerator {
     return this.value('reference');
   }
 
+  /** A UUID (version 4 layout), as in the gateway's `traceId`. */
   traceId(): string {
-    return this.value('traceId');
+    const hex = [this.traceRandom(), this.traceRandom(), this.traceRandom(), this.traceRandom()].map((n) => n.toString(16).padStart(8, '0')).join('');
+    const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 
   /** A 6-digit acquirer authorisation code. */
@@ -58,6 +65,26 @@ export class ValueGenerator {
     while (digits.length < length - prefix.length) digits += this.value('digits');
     return prefix + digits.slice(0, length - prefix.length);
   }
+}
+
+/** The sfc32 generator: 32-bit unsigned values, the same sequence for the same seed. */
+function sfc32(seed: number): () => number {
+  let a = 0x9e3779b9;
+  let b = 0x243f6a88;
+  let c = 0xb7e15162;
+  let d = seed >>> 0;
+  const next = () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+  // The first values of a fresh state are poorly mixed.
+  for (let i = 0; i < 15; i++) next();
+  return next;
 }
 
 /** A seed given as a number is used as is; any other text is hashed (FNV-1a) to a number. */
