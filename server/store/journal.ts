@@ -1,4 +1,4 @@
-import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { LineError, readLines, writeAll } from './lines.js';
 import { recordProblem, upgradeTransaction } from './records.js';
 
@@ -37,8 +37,6 @@ export class Journal {
   bytes = 0;
   /** The generation of the snapshot it follows. */
   generation = 0;
-  /** Set when a fold wrote its snapshot but could not start the journal afresh: no append lands before it does. */
-  private restartDue: number | null = null;
 
   constructor(readonly path: string) {}
 
@@ -62,7 +60,7 @@ export class Journal {
    * Calls `apply` with every entry, in order; throws a one-line reason for anything but a torn last line,
    * which is reported as its byte count (and cut off, once `keep()` is called).
    */
-  async read(apply: (entry: JournalEntry) => void, { legacy }: { legacy: boolean }): Promise<{ tornBytes: number }> {
+  async read(apply: (entry: JournalEntry) => void, { legacy, from = 0 }: { legacy: boolean; from?: number }): Promise<{ tornBytes: number }> {
     let tornBytes = 0;
     let lines = 0;
     let end = 0;
@@ -74,13 +72,15 @@ export class Journal {
         }
         end = line.end;
         if (line.text === '') continue;
+        // Lines up to `from` are already in the snapshot (a fold that wrote it but did not start the journal afresh).
+        const folded = line.end <= from && line.number > 1;
         const entry = parse(line.text);
         // Format 1 kept the parsed body; it becomes text before the record is checked.
         if (legacy && entry?.t === 'tx') upgradeTransaction(entry.v);
         if (line.number === 1 && !legacy && entry?.t !== 'gen') throw new LineError('line 1 is not the journal\'s generation header');
         const problem = entryProblem(entry, line.number);
         if (problem) throw new LineError(`line ${line.number} ${problem}`);
-        if (entry!.t === 'gen') continue;
+        if (entry!.t === 'gen' || folded) continue;
         apply(entry as JournalEntry);
         lines++;
       }
@@ -106,12 +106,10 @@ export class Journal {
     if (entries.length === 0) return;
     const data = Buffer.from(`${entries.map((e) => JSON.stringify(e)).join('\n')}\n`);
     try {
-      if (this.restartDue !== null) await this.restart(this.restartDue);
       this.handle ??= await open(this.path, 'a');
       await writeAll(this.handle, data);
     } catch (err) {
-      // A journal being started afresh is rewritten whole by the next try; only a partial append is cut back.
-      if (this.restartDue === null) await this.undo();
+      await this.undo();
       throw new JournalWriteError(`${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     this.lines += entries.length;
@@ -129,23 +127,28 @@ export class Journal {
   }
 
   /**
-   * Starts the journal afresh after snapshot `generation`: a journal whose header names an older snapshot
-   * (a crash between the two writes) is recognised as already folded in.
+   * Starts the journal afresh after snapshot `generation`, keeping what was appended past byte `from` (while
+   * the snapshot was written): a temp file with the new header and that tail, renamed over the journal. A
+   * crash before the rename leaves the old journal, which the snapshot names as folded in up to `from`.
    */
-  async restart(generation: number): Promise<void> {
-    this.restartDue = generation;
+  async rebase(generation: number, from: number): Promise<void> {
     await this.close();
-    const header = `${JSON.stringify({ t: 'gen', v: generation })}\n`;
-    const handle = await open(this.path, 'w');
+    const temp = `${this.path}.tmp`;
+    const header = Buffer.from(`${JSON.stringify({ t: 'gen', v: generation })}\n`);
+    const tail = await readRange(this.path, from, this.bytes);
+    const handle = await open(temp, 'w');
     try {
-      await writeAll(handle, Buffer.from(header));
-    } finally {
+      await writeAll(handle, Buffer.concat([header, tail]));
       await handle.close();
+      await rename(temp, this.path);
+    } catch (err) {
+      await handle.close().catch(() => {});
+      await unlink(temp).catch(() => {});
+      throw err;
     }
-    this.restartDue = null;
     this.generation = generation;
-    this.lines = 0;
-    this.bytes = Buffer.byteLength(header);
+    this.lines = countLines(tail);
+    this.bytes = header.length + tail.length;
   }
 
   async close(): Promise<void> {
@@ -181,4 +184,27 @@ function entryProblem(entry: Line | undefined, number: number): string | null {
     default:
       return 'is not a journal entry';
   }
+}
+
+/** Bytes `from` to `to` of a file; none when it does not exist. */
+async function readRange(path: string, from: number, to: number): Promise<Buffer> {
+  if (to <= from) return Buffer.alloc(0);
+  const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!handle) return Buffer.alloc(0);
+  try {
+    const buffer = Buffer.alloc(to - from);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function countLines(bytes: Buffer): number {
+  let lines = 0;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines++;
+  return lines;
 }

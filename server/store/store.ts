@@ -94,6 +94,8 @@ export class Store {
   private writing: Promise<void> | null = null;
   private foldRequested = false;
   private foldRetryAt = 0;
+  /** A snapshot being written while appends go on; `written` once it is renamed into place and the journal is due to be rebased. */
+  private folding: { generation: number; from: number; written: boolean; done: Promise<void> } | null = null;
   private snapshotBytes = 0;
   private durableClock: ClockState;
   private failure: string | null = null;
@@ -161,7 +163,7 @@ export class Store {
       throw new StoreError(`data file folder ${dirname(file)} cannot be created: ${(err as Error).message}`);
     }
     const journal = new Journal(`${file}.journal`);
-    const { replayed, tornBytes, stale } = await readJournal(db.data, journal, file, { legacy, fresh });
+    const { replayed, tornBytes, stale, generation } = await readJournal(db.data, journal, file, { legacy, fresh });
     const store = new Store(db, file, journal, options);
     store.snapshotBytes = fresh ? 0 : statSync(file).size;
     if (tornBytes > 0) {
@@ -172,13 +174,13 @@ export class Store {
     }
     if (replayed) db.data.transactions.sort((a, b) => a.createdAt - b.createdAt);
     if (replayed) db.data.deliveries.sort((a, b) => a.createdAt - b.createdAt);
-    journal.generation = db.data.generation;
-    const cannotWrite = (err: Error) => {
-      throw new StoreError(`data file ${file} cannot be written: ${err.message}`);
-    };
-    // A journal left from a crash mid-fold is already in the snapshot: it is started afresh, not read.
-    if (stale) await journal.restart(db.data.generation).catch(cannotWrite);
-    if (fresh || legacy || store.foldDue()) await store.fold().catch(cannotWrite);
+    journal.generation = generation;
+    // A journal left from a crash mid-fold is folded again, so the journal beside the snapshot is its own.
+    if (fresh || legacy || stale || store.foldDue()) {
+      await store.fold().catch((err: Error) => {
+        throw new StoreError(`data file ${file} cannot be written: ${err.message}`);
+      });
+    }
     return store;
   }
 
@@ -284,7 +286,10 @@ export class Store {
   async compact(): Promise<void> {
     await this.commit().catch(() => {});
     await this.writing;
-    if (this.journal && this.journal.lines > 0) {
+    await this.folding?.done.catch(() => {});
+    // A snapshot just written has the journal rebased by the writer.
+    await this.writing;
+    if (this.journal && (this.journal.lines > 0 || this.folding)) {
       await this.fold().catch((err: Error) => {
         this.logger?.warn(`data file ${this.path}: could not fold the journal in on stop (${err.message}); the journal keeps every acknowledged change and is read on the next start`);
       });
@@ -300,7 +305,10 @@ export class Store {
   }
 
   private async drain(): Promise<void> {
-    while (this.next.requested) {
+    while (this.next.requested || this.folding?.written) {
+      // The journal is rebased between two appends, never during one.
+      if (this.folding?.written) await this.rebase().catch(() => {});
+      if (!this.next.requested) break;
       const batch = this.next;
       this.next = newBatch();
       this.inFlight = batch;
@@ -314,7 +322,7 @@ export class Store {
         batch.done.reject(new StoreWriteError(`the data file could not be written (${reason})`));
       }
       this.inFlight = null;
-      if (this.foldDue() && Date.now() >= this.foldRetryAt) await this.fold().catch(() => {});
+      if (!this.folding && this.foldDue() && Date.now() >= this.foldRetryAt) this.startFold();
     }
     this.writing = null;
   }
@@ -377,7 +385,7 @@ export class Store {
         const key = keyOf(record);
         if (wanted.has(key)) onDisk.set(key, record);
       }
-    }, { legacy: false });
+    }, { legacy: false, from: this.folding?.written ? this.folding.from : 0 });
     for (const [key, record] of wanted) {
       const saved = onDisk.get(key);
       if (!saved) continue;
@@ -405,31 +413,62 @@ export class Store {
       || (journal.bytes > this.foldAfterBytes && journal.bytes > this.snapshotBytes);
   }
 
-  /** Writes the whole state as a new snapshot that names the journal it folds in, then starts the journal afresh. */
-  private async fold(): Promise<void> {
+  /**
+   * Starts writing the whole state as a new snapshot that names the journal it folds in (up to its current
+   * size), while appends go on; once it is in place, the next turn of the writer rebases the journal.
+   */
+  private startFold(inWriter = true): Promise<void> {
     const journal = this.journal!;
     const data = this.db.data;
-    const before = { generation: data.generation, folded: data.folded };
-    data.folded = { generation: journal.generation, bytes: journal.bytes };
-    data.generation = journal.generation + 1;
-    data.version = FORMAT_VERSION;
+    const generation = journal.generation + 1;
+    const from = journal.bytes;
+    const snapshot: DataShape = { ...data, version: FORMAT_VERSION, generation, folded: { generation: journal.generation, bytes: from } };
+    const requested = this.foldRequested;
+    this.foldRequested = false;
+    const done = (async () => {
+      try {
+        this.writes++;
+        await this.db.adapter.write(snapshot);
+      } catch (err) {
+        this.folding = null;
+        this.foldRequested ||= requested;
+        this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
+        this.foldFailure = `folding the journal into ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+        this.logger?.warn(`data file ${this.foldFailure}; the journal keeps every change until it works`);
+        throw err;
+      }
+      this.folding!.written = true;
+      this.snapshotBytes = statSync(this.path).size;
+      if (inWriter) this.writing ??= this.drain();
+    })();
+    done.catch(() => {});
+    this.folding = { generation, from, written: false, done };
+    return done;
+  }
+
+  /** Starts the journal afresh after the snapshot just written, keeping what was appended meanwhile. */
+  private async rebase(): Promise<void> {
+    const folding = this.folding!;
     try {
-      this.writes++;
-      await this.db.write();
+      await this.journal!.rebase(folding.generation, folding.from);
     } catch (err) {
-      data.generation = before.generation;
-      if (before.folded) data.folded = before.folded;
-      else delete data.folded;
-      this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
-      this.foldFailure = `folding the journal into ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-      this.logger?.warn(`data file ${this.foldFailure}; the journal keeps growing until it works`);
+      // The old journal stays valid beside the new snapshot (read from where it folded); the next turn tries again.
+      this.logger?.warn(`data file journal ${this.journal!.path} could not be started afresh (${(err as Error).message}); the next write tries again`);
       throw err;
     }
+    const data = this.db.data;
+    data.generation = folding.generation;
+    data.folded = { generation: folding.generation - 1, bytes: folding.from };
+    data.version = FORMAT_VERSION;
+    this.folding = null;
     this.foldFailure = null;
-    this.foldRequested = false;
-    this.snapshotBytes = statSync(this.path).size;
-    // The snapshot is complete; a journal not yet started afresh is recognised as folded in, and no append lands before it is.
-    await journal.restart(data.generation).catch((err: Error) => this.logger?.warn(`data file journal ${journal.path} could not be started afresh (${err.message}); the next write tries again`));
+  }
+
+  /** Folds now and waits for it: at start-up and on a clean stop. */
+  private async fold(): Promise<void> {
+    if (!this.folding) await this.startFold(false);
+    else await this.folding.done;
+    await this.rebase();
   }
 }
 
@@ -456,22 +495,26 @@ function upgrade(data: DataShape, file: string): void {
  * A journal one generation behind whose size is what the snapshot says it folded is left over from a
  * crash mid-fold and is skipped; any other mismatch is refused.
  */
-async function readJournal(data: DataShape, journal: Journal, file: string, { legacy, fresh }: { legacy: boolean; fresh: boolean }): Promise<{ replayed: boolean; tornBytes: number; stale: boolean }> {
+async function readJournal(data: DataShape, journal: Journal, file: string, { legacy, fresh }: { legacy: boolean; fresh: boolean }): Promise<{ replayed: boolean; tornBytes: number; stale: boolean; generation: number }> {
   let head;
   try {
     head = await journal.head();
   } catch (err) {
     throw refusal(journal.path, err instanceof LineError ? err.message : (err as Error).message);
   }
-  const none = { replayed: false, tornBytes: 0, stale: false };
+  const none = { replayed: false, tornBytes: 0, stale: false, generation: data.generation };
   if (head.bytes === 0) return none;
   if (fresh) throw refusal(journal.path, `it is there but its data file ${file} is not (moved or deleted?)`);
   const folded = data.folded;
-  if (head.generation !== undefined && head.generation === data.generation - 1
-    && (legacy || (folded?.generation === head.generation && folded.bytes === head.bytes))) {
-    return { ...none, stale: true };
-  }
-  if (head.generation !== undefined && head.generation !== data.generation) {
+  // Format 2 did not say how much of the journal it folded: a journal one generation behind was folded whole.
+  if (legacy && head.generation !== undefined && head.generation === data.generation - 1) return { ...none, stale: true };
+  let from = 0;
+  if (head.generation !== undefined && head.generation === data.generation - 1 && folded?.generation === head.generation) {
+    if (head.bytes < folded.bytes) {
+      throw refusal(journal.path, `it is shorter (${head.bytes} bytes) than the ${folded.bytes} bytes that ${file} says it folded in (cut off?)`);
+    }
+    from = folded.bytes;
+  } else if (head.generation !== undefined && head.generation !== data.generation) {
     throw refusal(journal.path, `it follows snapshot generation ${head.generation} but ${file} is at generation ${data.generation}, so they do not belong together (a file restored from a backup, or copied from another data file?)`);
   }
   const txs = new Map(data.transactions.map((tx) => [txKey(tx.merchantId, tx.orderId), tx]));
@@ -491,11 +534,11 @@ async function readJournal(data: DataShape, journal: Journal, file: string, { le
         for (const [key, tx] of txs) if (entry.m === undefined || tx.merchantId === entry.m) txs.delete(key);
         for (const [id, d] of deliveries) if (entry.m === undefined || d.merchantId === entry.m) deliveries.delete(id);
       }
-    }, { legacy }));
+    }, { legacy, from }));
   } catch (err) {
     throw refusal(journal.path, err instanceof LineError ? err.message : (err as Error).message);
   }
   data.transactions = [...txs.values()];
   data.deliveries = [...deliveries.values()];
-  return { replayed: true, tornBytes, stale: false };
+  return { replayed: true, tornBytes, stale: from > 0, generation: head.generation ?? data.generation };
 }
