@@ -119,13 +119,17 @@ describe('data file', () => {
     const tx = storedTx('HOT');
     store.addTransaction(tx);
     let largest = 0;
-    // 4.4 MB of changes to one order; folds run beside the appends, so the journal stays near the threshold.
+    let written = 0;
+    // 4.4 MB of changes to one order. Folds run beside the appends, so the journal overshoots the threshold by
+    // what arrives during one fold (more on a loaded machine), but never grows with the number of changes.
     for (let i = 0; i < 4_000; i++) {
       tx.timeline = [{ at: i, event: 'x'.repeat(1000) }];
       await store.commit(tx);
+      written += JSON.stringify(tx).length;
       largest = Math.max(largest, statSync(`${db}.journal`).size);
     }
-    expect(largest).toBeLessThan(1024 * 1024);
+    expect(largest).toBeLessThan(written / 2);
+    expect(statSync(`${db}.journal`).size).toBeLessThan(written / 2);
     await store.close();
     expect((await open(db)).getTransaction('M', 'HOT')!.timeline[0]!.at).toBe(3_999);
   });
