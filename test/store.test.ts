@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Instance } from '../server/instance.js';
 import { createLogger } from '../server/support/logger.js';
 import { Journal, JournalWriteError } from '../server/store/journal.js';
+import { SnapshotFile } from '../server/store/snapshot.js';
 import { Store, StoreError, StoreWriteError } from '../server/store/store.js';
 import type { StoredTransaction } from '../server/model/transaction.js';
 import { checkStatus, initiate, kredivoRequest, startTestInstance } from './helpers/instance.js';
@@ -204,6 +205,37 @@ describe('data file', () => {
     expect(reopened.transactions().map((t) => t.orderId)).toEqual(['BEFORE', ...Array.from({ length: 20 }, (_, i) => `AFTER-${i}`)]);
     // Folded again at start-up: the journal beside the snapshot is its own.
     expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+\}\n$/);
+  });
+
+  it('never installs a snapshot that caught a change whose write then failed', async () => {
+    const db = dataFile();
+    const store = await open(db);
+    const tx = storedTx('RACE');
+    store.addTransaction(tx);
+    await store.commit();
+    // The fold's snapshot is written while the order is cancelled and before that write fails: it catches the cancel.
+    const writeTemp = SnapshotFile.prototype.writeTemp;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    vi.spyOn(SnapshotFile.prototype, 'writeTemp').mockImplementation(async function (this: SnapshotFile, data) {
+      await held;
+      return writeTemp.call(this, data);
+    });
+    // A reset (of another merchant) asks for a fold; it waits on the held snapshot write.
+    store.reset('OTHER');
+    await store.commit();
+    vi.spyOn(Journal.prototype, 'append').mockImplementationOnce(async () => {
+      release();
+      await new Promise((r) => setTimeout(r, 50));
+      throw new JournalWriteError('ENOSPC');
+    });
+    tx.status = 'CANCELLED';
+    await expect(store.commit(tx)).rejects.toThrow(StoreWriteError);
+    expect(tx.status).toBe('REQUEST_INITIATED');
+    await new Promise((r) => setTimeout(r, 50));
+    vi.restoreAllMocks();
+    await store.close();
+    expect((await open(db)).getTransaction('M', 'RACE')!.status).toBe('REQUEST_INITIATED');
   });
 
   it('puts memory back as the disk is when a write fails: new orders go, changed ones come back, health says so', async () => {

@@ -185,6 +185,11 @@ export class SnapshotFile implements Adapter<DataShape> {
   }
 
   async write(data: DataShape): Promise<void> {
+    await this.install(await this.writeTemp(data));
+  }
+
+  /** Writes the snapshot beside the file, in pieces, and returns where: nothing is replaced until `install`. */
+  async writeTemp(data: DataShape): Promise<string> {
     const temp = join(dirname(this.path), `.${basename(this.path)}.tmp`);
     const handle = await open(temp, 'w');
     try {
@@ -200,12 +205,20 @@ export class SnapshotFile implements Adapter<DataShape> {
       }
       await writeAll(handle, Buffer.from(piece.join('')));
       await handle.close();
-      await rename(temp, this.path);
+      return temp;
     } catch (err) {
-      // A write cut short by a full disk leaves its temp file; removing it gives the space back.
       await handle.close().catch(() => {});
-      await unlink(temp).catch(() => {});
+      await this.discard(temp);
       throw err;
     }
+  }
+
+  install(temp: string): Promise<void> {
+    return rename(temp, this.path);
+  }
+
+  /** A snapshot not to be installed (or cut short by a full disk): removing it gives the space back. */
+  async discard(temp: string): Promise<void> {
+    await unlink(temp).catch(() => {});
   }
 }

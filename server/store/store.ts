@@ -47,6 +47,21 @@ const COMPACT_AFTER_BYTES = 64 * 2 ** 20;
 // A fold that failed (a full disk) is not tried again sooner than this.
 const FOLD_RETRY_MS = 10_000;
 
+/**
+ * A fold in progress: `writing` its temp file; `written`, waiting until everything it may hold is on disk
+ * (the next write succeeds, or none is due); `sealed`, to be renamed into place; `installed`, the journal to
+ * be rebased onto what came meanwhile.
+ */
+interface Fold {
+  generation: number;
+  /** The journal's size when the fold began: what the snapshot folds in. */
+  from: number;
+  state: 'writing' | 'written' | 'sealed' | 'installed';
+  temp?: string;
+  aborted: boolean;
+  done: Promise<void>;
+}
+
 interface Deferred {
   promise: Promise<void>;
   resolve(): void;
@@ -94,8 +109,8 @@ export class Store {
   private writing: Promise<void> | null = null;
   private foldRequested = false;
   private foldRetryAt = 0;
-  /** A snapshot being written while appends go on; `written` once it is renamed into place and the journal is due to be rebased. */
-  private folding: { generation: number; from: number; written: boolean; done: Promise<void> } | null = null;
+  /** The snapshot being made while appends go on (see `startFold`). */
+  private folding: Fold | null = null;
   private snapshotBytes = 0;
   private durableClock: ClockState;
   private failure: string | null = null;
@@ -305,17 +320,22 @@ export class Store {
   }
 
   private async drain(): Promise<void> {
-    while (this.next.requested || this.folding?.written) {
-      // The journal is rebased between two appends, never during one.
-      if (this.folding?.written) await this.rebase().catch(() => {});
+    while (this.next.requested || this.foldStepDue()) {
+      // A fold is installed and the journal rebased between two appends, never during one.
+      if (this.foldStepDue()) await this.foldStep().catch(() => {});
       if (!this.next.requested) break;
       const batch = this.next;
       this.next = newBatch();
       this.inFlight = batch;
+      // This batch holds every change the written snapshot may have caught: once it is on disk, so is all of the snapshot.
+      const seals = this.folding?.state === 'written' ? this.folding : null;
       try {
         if (await this.write(batch)) this.recovered();
+        if (seals && this.folding === seals) seals.state = 'sealed';
         batch.done.resolve();
       } catch (err) {
+        // The snapshot may hold changes of this batch: it is never installed.
+        this.abortFold();
         const reason = err instanceof JournalWriteError ? err.message : `${this.path}: ${(err as Error).message}`;
         await this.rollback(batch).catch((undoErr: Error) => this.logger?.error(`data file ${this.path}: could not put memory back after a failed write: ${undoErr.message}`));
         this.failed(reason);
@@ -385,7 +405,7 @@ export class Store {
         const key = keyOf(record);
         if (wanted.has(key)) onDisk.set(key, record);
       }
-    }, { legacy: false, from: this.folding?.written ? this.folding.from : 0 });
+    }, { legacy: false, from: this.folding?.state === 'installed' ? this.folding.from : 0 });
     for (const [key, record] of wanted) {
       const saved = onDisk.get(key);
       if (!saved) continue;
@@ -415,7 +435,8 @@ export class Store {
 
   /**
    * Starts writing the whole state as a new snapshot that names the journal it folds in (up to its current
-   * size), while appends go on; once it is in place, the next turn of the writer rebases the journal.
+   * size), while appends go on. Records are written as they are when reached, so the snapshot is installed
+   * only once every change it may hold is on disk, and never when a write fails meanwhile.
    */
   private startFold(inWriter = true): Promise<void> {
     const journal = this.journal!;
@@ -425,28 +446,65 @@ export class Store {
     const snapshot: DataShape = { ...data, version: FORMAT_VERSION, generation, folded: { generation: journal.generation, bytes: from } };
     const requested = this.foldRequested;
     this.foldRequested = false;
-    const done = (async () => {
+    const fold: Fold = { generation, from, state: 'writing', aborted: false, done: Promise.resolve() };
+    fold.done = (async () => {
       try {
         this.writes++;
-        await this.db.adapter.write(snapshot);
+        fold.temp = await this.snapshotFile.writeTemp(snapshot);
       } catch (err) {
-        this.folding = null;
+        if (this.folding === fold) this.folding = null;
         this.foldRequested ||= requested;
         this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
         this.foldFailure = `folding the journal into ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
         this.logger?.warn(`data file ${this.foldFailure}; the journal keeps every change until it works`);
         throw err;
       }
-      this.folding!.written = true;
-      this.snapshotBytes = statSync(this.path).size;
+      if (fold.aborted) {
+        await this.snapshotFile.discard(fold.temp);
+        this.foldRequested ||= requested;
+        return;
+      }
+      fold.state = 'written';
       if (inWriter) this.writing ??= this.drain();
     })();
-    done.catch(() => {});
-    this.folding = { generation, from, written: false, done };
-    return done;
+    fold.done.catch(() => {});
+    this.folding = fold;
+    return fold.done;
   }
 
-  /** Starts the journal afresh after the snapshot just written, keeping what was appended meanwhile. */
+  private get snapshotFile(): SnapshotFile {
+    return this.db.adapter as SnapshotFile;
+  }
+
+  /** A write failed while a fold was under way: its snapshot may hold what was not written, so it is dropped. */
+  private abortFold(): void {
+    const fold = this.folding;
+    if (!fold || fold.state === 'installed') return;
+    fold.aborted = true;
+    this.folding = null;
+    this.foldRequested = true;
+    this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
+    if (fold.temp) void this.snapshotFile.discard(fold.temp);
+  }
+
+  private foldStepDue(): boolean {
+    const state = this.folding?.state;
+    return state === 'sealed' || state === 'installed' || (state === 'written' && !this.next.requested && !this.inFlight);
+  }
+
+  /** The next step of a written fold: sealed when nothing is left to write, renamed into place, the journal rebased. */
+  private async foldStep(): Promise<void> {
+    const fold = this.folding!;
+    if (fold.state === 'written') fold.state = 'sealed';
+    if (fold.state === 'sealed') {
+      await this.snapshotFile.install(fold.temp!);
+      fold.state = 'installed';
+      this.snapshotBytes = statSync(this.path).size;
+    }
+    await this.rebase();
+  }
+
+  /** Starts the journal afresh after the snapshot just installed, keeping what was appended meanwhile. */
   private async rebase(): Promise<void> {
     const folding = this.folding!;
     try {
@@ -464,11 +522,12 @@ export class Store {
     this.foldFailure = null;
   }
 
-  /** Folds now and waits for it: at start-up and on a clean stop. */
+  /** Folds now and waits for it: at start-up and on a clean stop, when nothing else is being written. */
   private async fold(): Promise<void> {
-    if (!this.folding) await this.startFold(false);
-    else await this.folding.done;
-    await this.rebase();
+    if (!this.folding) this.startFold(false);
+    await this.folding!.done;
+    if (!this.folding) throw new Error('the fold was dropped');
+    await this.foldStep();
   }
 }
 
