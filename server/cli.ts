@@ -29,6 +29,9 @@ function banner(config: Config, url: string, publicUrl: string): string {
 }
 
 async function main(): Promise<void> {
+  // A log that cannot be written (a full disk, a closed pipe) must not stop the simulator.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText());

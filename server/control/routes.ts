@@ -7,6 +7,7 @@ import { Operations, type OperationRefusal, type Outcome } from '../operations/o
 import { parseScenarios, ScenarioError } from '../scenarios/loader.js';
 import { presentedToken, tokenMatches } from './admin-token.js';
 import { csrfGuard } from './csrf-guard.js';
+import { jsonShapeProblem } from '../gateway/json-body.js';
 import { openApiDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { explainSignature } from './signature-explainer.js';
@@ -84,10 +85,25 @@ export function controlRouter(ctx: AppContext): Router {
     if (!token || tokenMatches(presentedToken(req), token)) return next();
     sendProblem(res, 401, 'Admin token required', 'Send Authorization: Bearer <admin token> (the simulator was started with --admin-token).');
   });
-  router.use(express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] }));
+  // The same shape limits as the gateway's reader, checked before parsing: a 1 MB body of brackets must not block the loop.
+  router.use(express.json({
+    limit: '1mb', strict: false, type: ['application/json', 'application/*+json'],
+    verify: (_req, _res, buffer) => {
+      const problem = jsonShapeProblem(buffer.toString('utf8'));
+      if (problem) throw Object.assign(new Error(problem), { status: 400, type: 'entity.shape' });
+    },
+  }));
 
   router.post('/reset', handle(async (req, res) => {
-    const merchantId = text(objectOf(req.body)?.merchantId) ?? text(req.query.merchantId);
+    const body: unknown = req.body;
+    const fields = objectOf(body);
+    // A body that does not name one merchant plainly must not reset them all.
+    if (body !== undefined && (!fields || Object.keys(fields).some((key) => key !== 'merchantId'))) {
+      throw new Problem(400, 'Bad reset', 'Send no body to reset everything, or {"merchantId": "<id>"} for one merchant');
+    }
+    const given = fields && 'merchantId' in fields ? fields.merchantId : req.query.merchantId;
+    if (given !== undefined && text(given) === undefined) throw new Problem(400, 'Bad merchantId', 'merchantId must be the id of a merchant, as text');
+    const merchantId = text(given);
     accepted(await operations.reset(merchantId));
     res.json({ reset: merchantId ?? 'all' });
   }));

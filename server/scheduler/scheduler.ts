@@ -12,7 +12,7 @@ interface Entry {
 // setTimeout cannot wait longer than 2^31-1 ms; longer waits are re-armed when they fire.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // Jobs running at once; more wait for a free slot, so a burst of due callbacks cannot open sockets without bound.
-export const MAX_RUNNING_JOBS = 32;
+export const MAX_RUNNING_JOBS = 256;
 // How long the clock waits for a job just started before moving on: a quick one (a callback answered at once)
 // may schedule its retry within the same advance; a slow one (a hanging receiver) goes on without holding anyone up.
 export const FOLLOW_UP_WAIT_MS = 250;

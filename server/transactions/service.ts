@@ -172,9 +172,10 @@ export class TransactionService {
     tx.status = transition.to(tx);
     tx.closedAt ??= now;
     appendTimeline(tx.timeline, { at: now, event: transition.event, detail: cause });
-    scheduler.cancel(outcomeJob(tx));
     const delivery = dispatcher.prepare(tx);
     await store.commit(tx);
+    // Only once the move is on disk: a write that fails leaves the order, and its scheduled outcome, as they were.
+    scheduler.cancel(outcomeJob(tx));
     if (delivery) dispatcher.start(delivery);
     return true;
   }
