@@ -181,13 +181,28 @@ describe('crash safety', () => {
     }
   }, 90_000);
 
+  it('a second simulator on the same data file is refused while the first runs, and may start once it is gone', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'finnet-lock-')), 'data.json');
+    const first = await startServer(db);
+    const second = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--port', '0', '--db', db], { cwd: join(import.meta.dirname, '..') });
+    children.push(second);
+    let err = '';
+    second.stderr!.on('data', (d) => (err += d));
+    expect(await exited(second)).toBe(1);
+    expect(err).toMatch(new RegExp(`data file .* is in use by another finnet-mock \\(process ${first.child.pid}`));
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const third = await startServer(db);
+    expect((await fetch(`${third.url}/_mock/health`)).status).toBe(200);
+  }, 60_000);
+
   it('SIGTERM as soon as the banner is printed still flushes and exits 0', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'finnet-term-')), 'data.json');
     for (let i = 0; i < 5; i++) {
       const server = await startServer(db);
       server.child.kill('SIGTERM');
       expect(await exited(server.child)).toBe(0);
-      expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+\}\n$/);
+      expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+,"id":"[0-9a-f]{16}"\}\n$/);
     }
   }, 60_000);
 

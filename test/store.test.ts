@@ -142,7 +142,7 @@ describe('data file', () => {
     await initiate(instance, body);
     await instance.stop();
     started.length = 0;
-    expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+\}\n$/);
+    expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+,"id":"[0-9a-f]{16}"\}\n$/);
     expect(JSON.parse(readFileSync(db, 'utf8')).transactions.map((t: { orderId: string }) => t.orderId)).toEqual([body.order.id]);
   });
 
@@ -204,7 +204,7 @@ describe('data file', () => {
     opened.push(reopened);
     expect(reopened.transactions().map((t) => t.orderId)).toEqual(['BEFORE', ...Array.from({ length: 20 }, (_, i) => `AFTER-${i}`)]);
     // Folded again at start-up: the journal beside the snapshot is its own.
-    expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+\}\n$/);
+    expect(readFileSync(`${db}.journal`, 'utf8')).toMatch(/^\{"t":"gen","v":\d+,"id":"[0-9a-f]{16}"\}\n$/);
   });
 
   it('never installs a snapshot that caught a change whose write then failed', async () => {
@@ -349,7 +349,7 @@ describe('data files that cannot be trusted are refused, untouched, with one cle
     const db = await twoOrders();
     const text = readFileSync(`${db}.journal`, 'utf8');
     const generation = Number(/"v":(\d+)/.exec(text)![1]);
-    writeFileSync(`${db}.journal`, text.replace(`{"t":"gen","v":${generation}}`, `{"t":"gen","v":${generation - 2}}`));
+    writeFileSync(`${db}.journal`, text.replace(`{"t":"gen","v":${generation},`, `{"t":"gen","v":${generation - 2},`));
     await expectRefused(db, /follows snapshot generation .* do not belong together/);
   });
 
@@ -384,6 +384,19 @@ describe('data files that cannot be trusted are refused, untouched, with one cle
     const db = await twoOrders();
     writeFileSync(db, readFileSync(db, 'utf8').replace(/\n\{"merchantId".*\n/, '\nnull\n'));
     await expectRefused(db, /line 2: the transaction is null, not an object/);
+  });
+
+  it('a journal of another data file of the same generation', async () => {
+    const db = await twoOrders();
+    const other = await twoOrders();
+    writeFileSync(`${db}.journal`, readFileSync(`${other}.journal`));
+    await expectRefused(db, /journal cannot be used: it belongs to another data file/);
+  });
+
+  it('a transaction whose request is not a JSON object', async () => {
+    const db = await twoOrders();
+    writeFileSync(db, readFileSync(db, 'utf8').replace(/"requestJson":"(?:[^"\\]|\\.)*"/, '"requestJson":"not json"'));
+    await expectRefused(db, /line 2: the transaction requestJson must match pattern/);
   });
 
   it('a journal with a malformed record', async () => {

@@ -10,7 +10,7 @@ export type JournalEntry =
   /** Forgets every record (of merchant `m`, when given) written before it. */
   | { t: 'reset'; m?: string };
 
-type Line = JournalEntry | { t: 'gen'; v: number };
+type Line = JournalEntry | { t: 'gen'; v: number; id?: string };
 
 const KIND = { tx: 'transaction', cb: 'delivery', clock: 'clock' } as const;
 
@@ -18,6 +18,8 @@ const KIND = { tx: 'transaction', cb: 'delivery', clock: 'clock' } as const;
 export interface JournalHead {
   /** The snapshot generation the journal was started after; undefined for an empty file or none. */
   generation?: number;
+  /** The id of the data file it belongs to (absent in journals older than ids). */
+  id?: string;
   bytes: number;
 }
 
@@ -51,7 +53,8 @@ export class Journal {
     }
     for await (const line of readLines(this.path)) {
       const first = parse(line.text);
-      return { ...(first?.t === 'gen' && Number.isInteger(first.v) ? { generation: first.v } : {}), bytes: size };
+      const header = first?.t === 'gen' && Number.isInteger(first.v) ? first : undefined;
+      return { ...(header ? { generation: header.v } : {}), ...(typeof header?.id === 'string' ? { id: header.id } : {}), bytes: size };
     }
     return { bytes: size };
   }
@@ -131,10 +134,10 @@ export class Journal {
    * the snapshot was written): a temp file with the new header and that tail, renamed over the journal. A
    * crash before the rename leaves the old journal, which the snapshot names as folded in up to `from`.
    */
-  async rebase(generation: number, from: number): Promise<void> {
+  async rebase(generation: number, from: number, id: string): Promise<void> {
     await this.close();
     const temp = `${this.path}.tmp`;
-    const header = Buffer.from(`${JSON.stringify({ t: 'gen', v: generation })}\n`);
+    const header = Buffer.from(`${JSON.stringify({ t: 'gen', v: generation, id })}\n`);
     const tail = await readRange(this.path, from, this.bytes);
     const handle = await open(temp, 'w');
     try {

@@ -23,6 +23,8 @@ export interface DataShape {
   version: number;
   /** Counts snapshots, so the journal beside the file is known to belong to it. */
   generation: number;
+  /** Made when the file is created and kept: a journal names it, so one from another data file is refused. */
+  id?: string;
   folded?: Folded;
   clock: ClockState;
   transactions: StoredTransaction[];

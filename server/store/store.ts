@@ -1,4 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import type { ClockState } from '../model/clock.js';
@@ -179,6 +180,8 @@ export class Store {
     }
     const journal = new Journal(`${file}.journal`);
     const { replayed, tornBytes, stale, generation } = await readJournal(db.data, journal, file, { legacy, fresh });
+    db.data.id ??= randomBytes(8).toString('hex');
+    takeLock(file);
     const store = new Store(db, file, journal, options);
     store.snapshotBytes = fresh ? 0 : statSync(file).size;
     if (tornBytes > 0) {
@@ -310,6 +313,7 @@ export class Store {
       });
     }
     await this.journal?.close().catch(() => {});
+    releaseLock(this.path);
   }
 
   /** Writes what is pending and lets go of the journal's file handle (a store opened by hand, in tests and tools). */
@@ -317,6 +321,7 @@ export class Store {
     await this.commit().catch(() => {});
     await this.writing;
     await this.journal?.close();
+    releaseLock(this.path);
   }
 
   private async drain(): Promise<void> {
@@ -508,7 +513,7 @@ export class Store {
   private async rebase(): Promise<void> {
     const folding = this.folding!;
     try {
-      await this.journal!.rebase(folding.generation, folding.from);
+      await this.journal!.rebase(folding.generation, folding.from, this.db.data.id!);
     } catch (err) {
       // The old journal stays valid beside the new snapshot (read from where it folded); the next turn tries again.
       this.logger?.warn(`data file journal ${this.journal!.path} could not be started afresh (${(err as Error).message}); the next write tries again`);
@@ -528,6 +533,46 @@ export class Store {
     await this.folding!.done;
     if (!this.folding) throw new Error('the fold was dropped');
     await this.foldStep();
+  }
+}
+
+/**
+ * Marks the data file as in use by this process (`<db>.lock`, holding the pid): a second simulator on the
+ * same file would overwrite what the first acknowledged. A lock left by a process that is gone is taken over.
+ */
+function takeLock(file: string): void {
+  const lock = `${file}.lock`;
+  let holder: number | undefined;
+  try {
+    holder = Number(readFileSync(lock, 'utf8').trim());
+  } catch {
+    holder = undefined;
+  }
+  if (holder && holder !== process.pid && alive(holder)) {
+    throw new StoreError(`data file ${file} is in use by another finnet-mock (process ${holder}, see ${lock}); stop it or pass another --db`);
+  }
+  try {
+    writeFileSync(lock, `${process.pid}\n`);
+  } catch (err) {
+    throw new StoreError(`data file ${file} cannot be locked: ${(err as Error).message}`);
+  }
+}
+
+function releaseLock(file: string): void {
+  const lock = `${file}.lock`;
+  try {
+    if (Number(readFileSync(lock, 'utf8').trim()) === process.pid) unlinkSync(lock);
+  } catch {
+    // Already gone.
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -564,6 +609,9 @@ async function readJournal(data: DataShape, journal: Journal, file: string, { le
   const none = { replayed: false, tornBytes: 0, stale: false, generation: data.generation };
   if (head.bytes === 0) return none;
   if (fresh) throw refusal(journal.path, `it is there but its data file ${file} is not (moved or deleted?)`);
+  if (head.id !== undefined && data.id !== undefined && head.id !== data.id) {
+    throw refusal(journal.path, `it belongs to another data file (its id is ${head.id}, ${file}'s is ${data.id})`);
+  }
   const folded = data.folded;
   // Format 2 did not say how much of the journal it folded: a journal one generation behind was folded whole.
   if (legacy && head.generation !== undefined && head.generation === data.generation - 1) return { ...none, stale: true };
