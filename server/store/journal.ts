@@ -15,7 +15,7 @@ type Line = JournalEntry | { t: 'gen'; v: number; id?: string };
 const KIND = { tx: 'transaction', cb: 'delivery', clock: 'clock' } as const;
 
 /** What opening a journal found beside its snapshot. */
-export interface JournalHead {
+interface JournalHead {
   /** The snapshot generation the journal was started after; undefined for an empty file or none. */
   generation?: number;
   /** The id of the data file it belongs to (absent in journals older than ids). */

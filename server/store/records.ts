@@ -40,7 +40,7 @@ const SCHEMAS = {
   },
 } as const;
 
-export type RecordKind = keyof typeof SCHEMAS;
+type RecordKind = keyof typeof SCHEMAS;
 
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
 const validators = Object.fromEntries(Object.entries(SCHEMAS).map(([kind, schema]) => [kind, ajv.compile(schema)])) as Record<RecordKind, ValidateFunction>;

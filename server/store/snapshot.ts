@@ -12,7 +12,7 @@ export const FORMAT = 'finnet-mock';
 export const FORMAT_VERSION = 3;
 
 /** The journal a snapshot folded in: a journal beside it with exactly this is left over from a crash mid-fold. */
-export interface Folded {
+interface Folded {
   generation: number;
   bytes: number;
 }
@@ -131,7 +131,7 @@ async function visitSnapshot(file: string, visit: (section: RecordSection, text:
 }
 
 /** Every record of the snapshot, checked; null when there is no file. */
-export async function readSnapshot(file: string): Promise<DataShape | null> {
+async function readSnapshot(file: string): Promise<DataShape | null> {
   const records: Record<RecordSection, unknown[]> = { transactions: [], deliveries: [] };
   let legacy = false;
   const header = await visitSnapshot(file, (section, text, line) => {

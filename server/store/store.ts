@@ -11,7 +11,7 @@ import { LineError } from './lines.js';
 import { recordProblem, upgradeTransaction } from './records.js';
 import { emptyData, findInSnapshot, FORMAT_VERSION, refusal, SnapshotFile, StoreError, type DataShape } from './snapshot.js';
 
-export { StoreError, type DataShape } from './snapshot.js';
+export { StoreError } from './snapshot.js';
 
 /** A write that did not reach the disk: the requests it carried fail, and memory was put back as the disk is. */
 export class StoreWriteError extends Error {}
@@ -400,8 +400,7 @@ export class Store {
     const needles = records.map((r) => JSON.stringify(isTransaction(r) ? r.orderId : r.id));
     const onDisk = new Map<string, unknown>();
     const found = await findInSnapshot(this.path, needles);
-    for (const tx of found.transactions as StoredTransaction[]) onDisk.set(`tx\n${txKey(tx.merchantId, tx.orderId)}`, tx);
-    for (const d of found.deliveries as Delivery[]) onDisk.set(`cb\n${d.id}`, d);
+    for (const record of [...found.transactions, ...found.deliveries] as Persisted[]) onDisk.set(keyOf(record), record);
     await new Journal(this.journal!.path).read((entry) => {
       if (entry.t === 'reset') {
         for (const key of [...onDisk.keys()]) if (entry.m === undefined || (onDisk.get(key) as Persisted).merchantId === entry.m) onDisk.delete(key);
