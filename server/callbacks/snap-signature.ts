@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../support/paths.js';
 
 /** The shipped key pair: public on purpose (it proves a merchant's verifier works, not that a callback is genuine). */
-export const DEFAULT_KEY_FILE = join(PACKAGE_ROOT, 'keys', 'callback-rsa.pem');
+const DEFAULT_KEY_FILE = join(PACKAGE_ROOT, 'keys', 'callback-rsa.pem');
 
 // Real callbacks carry 512-byte signatures (finpay-clients-facts §2.9), so only RSA-4096 gives their shape.
 const MODULUS_BITS = 4096;

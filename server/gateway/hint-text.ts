@@ -1,5 +1,5 @@
 /** Longest hint sent in X-Finnet-Mock-Hint, and longest refusal line written to the terminal. */
-export const MAX_HINT_CHARS = 512;
+const MAX_HINT_CHARS = 512;
 const MAX_LINE_CHARS = 1000;
 
 // Controls (CR/LF, ESC…), invisible format characters, line separators and lone surrogates: a value the merchant

@@ -62,7 +62,7 @@ export function jsonShapeProblem(text: string): string | null {
  * Reads a JSON object body: Content-Type must be JSON, at most 1 MB (checked before and while reading),
  * UTF-8, well-formed, not absurdly deep, and an object. Every failure is a BodyError with a plain reason.
  */
-export function readJsonObject(req: IncomingMessage): Promise<JsonBody> {
+function readJsonObject(req: IncomingMessage): Promise<JsonBody> {
   return new Promise((resolve, reject) => {
     const fail = (reason: string) => {
       req.removeAllListeners('data');

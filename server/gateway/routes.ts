@@ -9,20 +9,21 @@ import type { Operation, ValidationFailure } from '../validation/request-validat
 import { withSourceOfFundsObject } from '../validation/source-of-funds.js';
 import { authenticate } from './auth.js';
 import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';
-import { BodyError, jsonBody } from './json-body.js';
+import { BodyError, jsonBody, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './json-body.js';
+import { objectOf } from '../support/json.js';
 import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
 import { StoreWriteError } from '../store/store.js';
 import { hintHeader, logLine } from './hint-text.js';
 import { REFUSAL_HINTS, type Refusal, type RefusalFacts } from './refusal-hints.js';
 
-export const GATEWAY_PREFIX = '/pg/payment/card/';
+const GATEWAY_PREFIX = '/pg/payment/card/';
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
 const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:(?:id\/)?v2\/)?access(?:\/|$)/;
 // A scenario may slow an answer down, but never hold a connection for longer than this.
 const MAX_SCENARIO_DELAY_MS = 120_000;
 
 /** Whether a request is for the gateway API rather than a page. */
-export function isGatewayRequest(url: string): boolean {
+function isGatewayRequest(url: string): boolean {
   return url.startsWith(GATEWAY_PREFIX) && !SHOPPER_PAGES.test(url);
 }
 
@@ -35,9 +36,6 @@ interface Route {
   methods: Partial<Record<'GET' | 'POST', { handler: Handler; body?: boolean }>>;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The `:orderId` of a by-order path, percent-decoded by Express. */
 function pathOrderId(ex: Exchange): string {
@@ -133,7 +131,8 @@ export function gatewayRouter(ctx: AppContext): Router {
     const body = withSourceOfFundsObject(ex.body!);
     const sof = body.sourceOfFunds;
     // Without sourceOfFunds the order opens the hosted page, where the shopper picks the channel.
-    const requested = sof === undefined ? HOSTED : isObject(sof) && typeof sof.type === 'string' ? channelOf(sof.type) : undefined;
+    const type = objectOf(sof)?.type;
+    const requested = sof === undefined ? HOSTED : typeof type === 'string' ? channelOf(type) : undefined;
     const failure = ctx.validator.validate(body, requested);
     if (failure) throw validationError(failure);
     // A valid body names a known sourceOfFunds.type (the schema's enum), or none at all.
@@ -262,7 +261,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     if (err instanceof GatewayError) return fail(ex, err);
     if (err instanceof BodyError) {
       ex.bodyText = err.text;
-      return fail(ex, GatewayError.of('badRequest', err.message, { hint: 'the body must be one JSON object in UTF-8, sent as application/json, at most 1 MB' }));
+      return fail(ex, GatewayError.of('badRequest', err.message, { hint: `the body must be one JSON object in UTF-8, sent as application/json, at most 1 MB, ${MAX_JSON_DEPTH} levels deep and ${MAX_JSON_VALUES} values` }));
     }
     // The store has logged why the disk refused the write; the merchant gets the gateway's general error.
     if (!(err instanceof StoreWriteError)) ctx.logger.error(`${req.method} ${ex.path} failed: ${(err as Error).stack ?? String(err)}`);

@@ -19,7 +19,7 @@ export const CLOCK_VERBS = ['freeze', 'resume', 'reset'] as const;
 export type ClockVerb = (typeof CLOCK_VERBS)[number];
 
 // Far enough for any expiry or retry schedule; much further and dates stop being printable.
-export const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
+const MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000;
 // Keeps the virtual clock inside what a Date can show (and a test can mean).
 const LATEST_TIME = Date.UTC(9999, 11, 31);
 
@@ -104,7 +104,7 @@ export class Operations {
   async advanceClock(by: unknown): Promise<Outcome<{ ms: number }>> {
     const ms = parseDuration(by);
     if (ms === null || ms === 0) return refuse('bad-duration', `"${quoted(by)}" is not an amount of time: write it like 90s, 15m, 2h or 1d`);
-    if (ms > MAX_ADVANCE_MS) return refuse('bad-duration', 'The clock moves at most 366 days at a time');
+    if (ms > MAX_ADVANCE_MS) return refuse('bad-duration', `The clock moves at most ${MAX_ADVANCE_MS / 86_400_000} days at a time`);
     await this.ctx.transactions.moveClockTo(this.ctx.clock.now() + ms);
     return { ok: true, ms };
   }

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppContext } from '../operations/context.js';
-import { field, FINPAY_BRAND, frameOf, GIVE_UP_PATH, openOrder, showMessage, urlOf } from './page-kit.js';
+import { backUrlFor, field, FINPAY_BRAND, frameOf, GIVE_UP_PATH, openOrder, showMessage } from './page-kit.js';
 import { langOf } from './texts.js';
 
 // The give-up answer uses only the common texts (message, end states).
@@ -19,7 +19,7 @@ export function giveUpPage(ctx: AppContext): Router {
     const tx = await openOrder(ctx, res, frame, field(req.body, 'tk'), () => true);
     if (!tx) return;
     await ctx.transactions.checkout.cancel(tx);
-    const target = urlOf(tx, 'failUrl') || urlOf(tx, 'backUrl');
+    const target = backUrlFor(tx);
     if (target) return res.redirect(303, target);
     showMessage(res, 200, { ...frame, otherLangUrl: '' }, { heading: frame.t.failedHeading, body: frame.t.cancelledBody, tx, backUrl: '' });
   });

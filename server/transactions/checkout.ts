@@ -56,12 +56,14 @@ const CODE_CHECKS: Partial<Record<Family, { code: string; limit: number; name: s
   card: { code: THREE_DS_OTP, limit: ATTEMPT_LIMITS.card.otp, name: '3-D Secure OTP', refused: '3-D Secure OTP refused', passed: '3-D Secure passed', then: 'paid' },
 };
 
+const onInstructionsPage = (tx: StoredTransaction, channel: Channel) => `simulated ${channel.name} payment of ${tx.paymentCode} on the instructions page`;
+
 /** The sandbox "pay" buttons of pages without a sign-in, and what the timeline says of them. */
 const PAGE_PAYMENTS: Partial<Record<Family, (tx: StoredTransaction, channel: Channel) => string>> = {
   qris: () => 'QR scanned and paid (simulated on the QRIS page)',
-  va: (tx, channel) => `simulated ${channel.name} payment of ${tx.paymentCode} on the instructions page`,
-  paycode: (tx, channel) => `simulated ${channel.name} payment of ${tx.paymentCode} on the instructions page`,
-  retail: (tx, channel) => `simulated ${channel.name} payment of ${tx.paymentCode} on the instructions page`,
+  va: onInstructionsPage,
+  paycode: onInstructionsPage,
+  retail: onInstructionsPage,
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { TimelineEvent } from '../model/transaction.js';
 
 // An order is saved whole on every change, so its timeline must not grow with how often it was touched.
-export const TIMELINE_LIMIT = 100;
+const TIMELINE_LIMIT = 100;
 // The first entries (initiated, checkout opened) say how the order began: they are never dropped.
 const KEPT_HEAD = 2;
 const OMITTED = 'earlier entries omitted';

@@ -58,7 +58,7 @@ function lengthText(node: SchemaNode): string {
 }
 
 /** What a schema node accepts, in words. */
-export function describeSchema(node: SchemaNode): string {
+function describeSchema(node: SchemaNode): string {
   if (node.anyOf) return node.anyOf.map(describeSchema).join(', or ');
   if (node.enum) return `one of: ${listOf(node.enum)}`;
   if (node.pattern) {

@@ -6,8 +6,9 @@ const MAX_HOST = 253;
 const MAX_LABEL = 63;
 
 /**
- * Whether `text` is an http(s) URL the callback sender (fetch) can POST to and a browser can be sent to:
- * WHATWG-parseable as typed, no credentials (fetch refuses them), a real port, and a host name DNS can look up.
+ * Whether `text` is an http(s) URL the callback sender can POST to and a browser can be sent to:
+ * WHATWG-parseable as typed, no credentials (they would leave as an Authorization header), a real port, and a
+ * host name DNS can look up.
  */
 export function isSendableUrl(text: string): boolean {
   if (!WRITTEN_AS_HTTP.test(text) || INVISIBLE.test(text)) return false;
@@ -18,7 +19,7 @@ export function isSendableUrl(text: string): boolean {
     return false;
   }
   const host = url.hostname;
-  // Port 0 names no listener; fetch's own "bad port" refusals stay a failed attempt (tests use :9 as a dead receiver).
+  // Port 0 names no listener; other ports nothing answers on stay a failed attempt (tests use :9 as a dead receiver).
   return url.username === '' && url.password === '' && url.port !== '0'
     && host.length <= MAX_HOST && host.split('.').every((label) => label.length <= MAX_LABEL);
 }
