@@ -38,7 +38,7 @@ describe('found by attacking the simulator', () => {
     const res = await postJson('/_mock/scenarios', body);
     expect(res.status).toBe(400);
     expect((await res.json()).detail).toBe('Body is nested deeper than 64 levels');
-    expect(performance.now() - started).toBeLessThan(100);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('a log that can no longer be written (its pipe closed) does not stop the server', async () => {
