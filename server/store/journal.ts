@@ -6,13 +6,14 @@ import { recordProblem, upgradeTransaction } from './records.js';
 export type JournalEntry =
   | { t: 'tx'; v: unknown }
   | { t: 'cb'; v: unknown }
+  | { t: 'cr'; v: unknown }
   | { t: 'clock'; v: unknown }
   /** Forgets every record (of merchant `m`, when given) written before it. */
   | { t: 'reset'; m?: string };
 
 type Line = JournalEntry | { t: 'gen'; v: number; id?: string };
 
-const KIND = { tx: 'transaction', cb: 'delivery', clock: 'clock' } as const;
+const KIND = { tx: 'transaction', cb: 'delivery', cr: 'customerRecord', clock: 'clock' } as const;
 
 /** What opening a journal found beside its snapshot. */
 interface JournalHead {
@@ -180,6 +181,7 @@ function entryProblem(entry: Line | undefined, number: number): string | null {
       return entry.m === undefined || typeof entry.m === 'string' ? null : 'is a reset with a malformed merchant';
     case 'tx':
     case 'cb':
+    case 'cr':
     case 'clock': {
       const problem = recordProblem(KIND[entry.t], entry.v);
       return problem === null ? null : `holds a ${KIND[entry.t]} that ${problem}`;

@@ -1,8 +1,6 @@
-import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { CUSTOMER_RECORD_KINDS } from '../model/customer-record.js';
 import { FINAL_STATUSES } from '../model/transaction.js';
-
-// ajv is CommonJS; under NodeNext its default export is the module object.
-const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
 
 const time = { type: 'number' };
 const text = { type: 'string' };
@@ -32,6 +30,11 @@ const SCHEMAS = {
       state: { enum: ['pending', 'delivered', 'gave-up', 'suppressed'] },
       attempts: { type: 'array', items: { type: 'object' } }, nextAttemptAt: { type: ['number', 'null'] },
     },
+  },
+  customerRecord: {
+    type: 'object',
+    required: ['kind', 'id', 'merchantId', 'createdAt'],
+    properties: { kind: { enum: CUSTOMER_RECORD_KINDS }, id: text, merchantId: text, createdAt: time },
   },
   clock: {
     type: 'object',

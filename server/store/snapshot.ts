@@ -3,13 +3,14 @@ import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import type { Delivery } from '../model/delivery.js';
 import type { ClockState } from '../model/clock.js';
+import type { CustomerRecord } from '../model/customer-record.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { LineError, readLines, writeAll } from './lines.js';
 import { recordProblem } from './records.js';
 
 export const FORMAT = 'finnet-mock';
-/** 3: one record a line, so the file is read and searched line by line; 2: one JSON text; 1: parsed initiate bodies. */
-export const FORMAT_VERSION = 3;
+/** 4: customer records after the deliveries; 3: one record a line; 2: one JSON text; 1: parsed initiate bodies. */
+export const FORMAT_VERSION = 4;
 
 /** The journal a snapshot folded in: a journal beside it with exactly this is left over from a crash mid-fold. */
 interface Folded {
@@ -29,18 +30,29 @@ export interface DataShape {
   clock: ClockState;
   transactions: StoredTransaction[];
   deliveries: Delivery[];
+  /** Saved cards, subscriptions and open VAs (format 4; none before). */
+  customerRecords: CustomerRecord[];
 }
 
 export class StoreError extends Error {}
 
-export type RecordSection = 'transactions' | 'deliveries';
-const KIND = { transactions: 'transaction', deliveries: 'delivery' } as const;
+/** The record lists of the file, in the order they are written. */
+export const SECTIONS = ['transactions', 'deliveries', 'customerRecords'] as const;
+export type RecordSection = (typeof SECTIONS)[number];
+const KIND = { transactions: 'transaction', deliveries: 'delivery', customerRecords: 'customerRecord' } as const;
 const OPEN = ',"transactions":[';
-const NEXT = '],"deliveries":[';
+// The line that ends the list before a section and opens it.
+const opening = (section: RecordSection) => `],${JSON.stringify(section)}:[`;
 const CLOSE = ']}';
 
+type Sections = Pick<DataShape, RecordSection>;
+
+export function emptySections(): Sections {
+  return { transactions: [], deliveries: [], customerRecords: [] };
+}
+
 export function emptyData(): DataShape {
-  return { format: FORMAT, version: FORMAT_VERSION, generation: 0, transactions: [], deliveries: [], clock: { offsetMs: 0, frozenAt: null } };
+  return { format: FORMAT, version: FORMAT_VERSION, generation: 0, ...emptySections(), clock: { offsetMs: 0, frozenAt: null } };
 }
 
 /** Why a data file is refused, in one line that says what to do. */
@@ -70,7 +82,9 @@ async function readWhole(file: string): Promise<DataShape> {
   const problem = headerProblem(data);
   if (problem) throw refusal(file, problem);
   const d = data as DataShape;
-  for (const section of ['transactions', 'deliveries'] as const) {
+  // Files before format 4 have no customer records.
+  d.customerRecords ??= [];
+  for (const section of SECTIONS) {
     if (!Array.isArray(d[section])) throw refusal(file, `its "${section}" is not a list`);
     // Format 1 kept the parsed body; the upgrade turns it into text before the records are checked.
     if (section === 'transactions' && d.version < 2) continue;
@@ -90,15 +104,15 @@ async function readWhole(file: string): Promise<DataShape> {
  */
 async function visitSnapshot(file: string, visit: (section: RecordSection, text: string, line: number) => void): Promise<DataShape | null> {
   let header: DataShape | undefined;
-  let section: RecordSection = 'transactions';
+  let at = 0;
   let closed = false;
   try {
     for await (const line of readLines(file)) {
       if (!header) {
         if (!line.text.endsWith(OPEN)) {
           const whole = await readWhole(file);
-          for (const s of ['transactions', 'deliveries'] as const) for (const r of whole[s]) visit(s, JSON.stringify(r), 0);
-          return { ...whole, transactions: [], deliveries: [] };
+          for (const s of SECTIONS) for (const r of whole[s]) visit(s, JSON.stringify(r), 0);
+          return { ...whole, ...emptySections() };
         }
         let parsed: unknown;
         try {
@@ -108,16 +122,16 @@ async function visitSnapshot(file: string, visit: (section: RecordSection, text:
         }
         const problem = headerProblem(parsed);
         if (problem) throw refusal(file, problem);
-        header = { ...(parsed as DataShape), transactions: [], deliveries: [] };
+        header = { ...(parsed as DataShape), ...emptySections() };
         header.generation ??= 0;
       } else if (closed) {
         if (line.text !== '') throw refusal(file, `line ${line.number} comes after the end of the data`);
-      } else if (line.text === NEXT && section === 'transactions') {
-        section = 'deliveries';
-      } else if (line.text === CLOSE && section === 'deliveries') {
+      } else if (at < SECTIONS.length - 1 && line.text === opening(SECTIONS[at + 1]!)) {
+        at++;
+      } else if (line.text === CLOSE && at >= lastSection(header.version)) {
         closed = true;
       } else {
-        visit(section, line.text.endsWith(',') ? line.text.slice(0, -1) : line.text, line.number);
+        visit(SECTIONS[at]!, line.text.endsWith(',') ? line.text.slice(0, -1) : line.text, line.number);
       }
     }
   } catch (err) {
@@ -130,9 +144,14 @@ async function visitSnapshot(file: string, visit: (section: RecordSection, text:
   return header;
 }
 
+// Format 3 ends after the deliveries.
+function lastSection(version: number): number {
+  return version < 4 ? SECTIONS.indexOf('deliveries') : SECTIONS.length - 1;
+}
+
 /** Every record of the snapshot, checked; null when there is no file. */
 async function readSnapshot(file: string): Promise<DataShape | null> {
-  const records: Record<RecordSection, unknown[]> = { transactions: [], deliveries: [] };
+  const records = emptySections() as Record<RecordSection, unknown[]>;
   let legacy = false;
   const header = await visitSnapshot(file, (section, text, line) => {
     let record: unknown;
@@ -149,7 +168,7 @@ async function readSnapshot(file: string): Promise<DataShape | null> {
     records[section].push(record);
   });
   if (!header) return null;
-  return { ...header, transactions: records.transactions as StoredTransaction[], deliveries: records.deliveries as Delivery[] };
+  return { ...header, ...(records as Sections) };
 }
 
 /**
@@ -157,7 +176,7 @@ async function readSnapshot(file: string): Promise<DataShape | null> {
  * failed write rolls back to is found without parsing the whole file at once.
  */
 export async function findInSnapshot(file: string, needles: readonly string[]): Promise<Record<RecordSection, unknown[]>> {
-  const found: Record<RecordSection, unknown[]> = { transactions: [], deliveries: [] };
+  const found = emptySections() as Record<RecordSection, unknown[]>;
   await visitSnapshot(file, (section, text) => {
     if (needles.some((n) => text.includes(n))) found[section].push(JSON.parse(text));
   });
@@ -166,12 +185,14 @@ export async function findInSnapshot(file: string, needles: readonly string[]): 
 
 /** The snapshot's lines: a header, then one record a line, so readers never hold the whole file as one string. */
 function* snapshotLines(data: DataShape): Generator<string> {
-  const { transactions, deliveries, ...header } = data;
+  const { transactions, deliveries, customerRecords, ...header } = data;
+  const lists = { transactions, deliveries, customerRecords };
   yield `${JSON.stringify(header).slice(0, -1)}${OPEN}\n`;
   // The lists as they are now: a reset during the write replaces them, and its journal line follows this snapshot.
-  for (const [records, end] of [[transactions, NEXT], [deliveries, CLOSE]] as const) {
-    for (let i = 0; i < records.length; i++) yield `${JSON.stringify(records[i])}${i < records.length - 1 ? ',' : ''}\n`;
-    yield `${end}\n`;
+  for (const [i, section] of SECTIONS.entries()) {
+    const records: readonly unknown[] = lists[section];
+    for (let j = 0; j < records.length; j++) yield `${JSON.stringify(records[j])}${j < records.length - 1 ? ',' : ''}\n`;
+    yield `${i < SECTIONS.length - 1 ? opening(SECTIONS[i + 1]!) : CLOSE}\n`;
   }
 }
 

@@ -3,13 +3,14 @@ import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'no
 import { dirname, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import type { ClockState } from '../model/clock.js';
+import type { CustomerRecord, CustomerRecordKind, CustomerRecordOf } from '../model/customer-record.js';
 import type { Delivery } from '../model/delivery.js';
 import type { Logger } from '../support/logger.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { Journal, JournalWriteError, type JournalEntry } from './journal.js';
 import { LineError } from './lines.js';
 import { recordProblem, upgradeTransaction } from './records.js';
-import { emptyData, findInSnapshot, FORMAT_VERSION, refusal, SnapshotFile, StoreError, type DataShape } from './snapshot.js';
+import { emptyData, findInSnapshot, FORMAT_VERSION, refusal, SECTIONS, SnapshotFile, StoreError, type DataShape, type RecordSection } from './snapshot.js';
 
 export { StoreError } from './snapshot.js';
 
@@ -34,11 +35,34 @@ function txKey(merchantId: string, orderId: string): string {
   return `${merchantId}\n${orderId}`;
 }
 
-/** A record whose changes are written by `commit`. */
-export type Persisted = StoredTransaction | Delivery;
+function customerKey(kind: CustomerRecordKind, merchantId: string, id: string): string {
+  return `${kind}\n${merchantId}\n${id}`;
+}
 
-function isTransaction(record: Persisted): record is StoredTransaction {
-  return 'token' in record;
+/** A record whose changes are written by `commit`. */
+export type Persisted = StoredTransaction | Delivery | CustomerRecord;
+
+/** Each section's journal tag, and the key that names one of its records. */
+const SECTION_OF = {
+  transactions: { tag: 'tx', key: (r: StoredTransaction) => txKey(r.merchantId, r.orderId), needle: (r: StoredTransaction) => r.orderId },
+  deliveries: { tag: 'cb', key: (r: Delivery) => r.id, needle: (r: Delivery) => r.id },
+  customerRecords: { tag: 'cr', key: (r: CustomerRecord) => customerKey(r.kind, r.merchantId, r.id), needle: (r: CustomerRecord) => r.id },
+} as const;
+
+type Section = { tag: 'tx' | 'cb' | 'cr'; key(record: Persisted): string; needle(record: Persisted): string };
+
+function sectionOf(record: Persisted): RecordSection {
+  return 'kind' in record ? 'customerRecords' : 'token' in record ? 'transactions' : 'deliveries';
+}
+
+function section(name: RecordSection): Section {
+  return SECTION_OF[name] as Section;
+}
+
+/** The record's key within its section, prefixed by the section: unique across the whole store. */
+function recordKey(record: Persisted): string {
+  const name = sectionOf(record);
+  return `${section(name).tag}\n${section(name).key(record)}`;
 }
 
 // The journal is folded into the snapshot once it holds this many lines and more than the snapshot has records,
@@ -105,6 +129,7 @@ export class Store {
   private readonly tokenIndex = new Map<string, StoredTransaction>();
   private readonly orderIndex = new Map<string, StoredTransaction[]>();
   private readonly deliveriesByOrder = new Map<string, Delivery[]>();
+  private readonly customerIndex = new Map<string, CustomerRecord>();
   private next = newBatch();
   private inFlight: Batch | null = null;
   private writing: Promise<void> | null = null;
@@ -139,8 +164,10 @@ export class Store {
     this.orderIndex.clear();
     this.deliveryIndex.clear();
     this.deliveriesByOrder.clear();
+    this.customerIndex.clear();
     for (const tx of this.db.data.transactions) this.index(tx);
     for (const delivery of this.db.data.deliveries) this.indexDelivery(delivery);
+    for (const record of this.db.data.customerRecords) this.customerIndex.set(SECTION_OF.customerRecords.key(record), record);
   }
 
   private indexDelivery(delivery: Delivery): void {
@@ -170,7 +197,7 @@ export class Store {
       if (err instanceof StoreError) throw err;
       throw refusal(file, (err as Error).message);
     }
-    const fresh = db.data.transactions.length === 0 && db.data.deliveries.length === 0 && !existsFile(file);
+    const fresh = SECTIONS.every((name) => db.data[name].length === 0) && !existsFile(file);
     const legacy = db.data.version < FORMAT_VERSION;
     if (legacy) upgrade(db.data, file);
     try {
@@ -190,8 +217,7 @@ export class Store {
         throw new StoreError(`data file journal ${journal.path} cannot be repaired: ${err.message}`);
       });
     }
-    if (replayed) db.data.transactions.sort((a, b) => a.createdAt - b.createdAt);
-    if (replayed) db.data.deliveries.sort((a, b) => a.createdAt - b.createdAt);
+    if (replayed) sortSections(db.data);
     journal.generation = generation;
     // A journal left from a crash mid-fold is folded again, so the journal beside the snapshot is its own.
     if (fresh || legacy || stale || store.foldDue()) {
@@ -262,12 +288,30 @@ export class Store {
     return this.db.data.deliveries;
   }
 
-  /** Forgets every transaction and delivery (of one merchant, when given); the next commit writes it. */
+  getCustomerRecord<K extends CustomerRecordKind>(kind: K, merchantId: string, id: string): CustomerRecordOf<K> | undefined {
+    return this.customerIndex.get(customerKey(kind, merchantId, id)) as CustomerRecordOf<K> | undefined;
+  }
+
+  /** The records of `kind`, oldest first. */
+  customerRecords<K extends CustomerRecordKind>(kind: K): CustomerRecordOf<K>[] {
+    return this.db.data.customerRecords.filter((r): r is CustomerRecordOf<K> => r.kind === kind);
+  }
+
+  addCustomerRecord(record: CustomerRecord): void {
+    this.db.data.customerRecords.push(record);
+    this.customerIndex.set(SECTION_OF.customerRecords.key(record), record);
+    this.next.records.add(record);
+    this.next.created.add(record);
+  }
+
+  /** Forgets every transaction, delivery and customer record (of one merchant, when given); the next commit writes it. */
   reset(merchantId?: string): void {
     const gone = (r: Persisted) => merchantId === undefined || r.merchantId === merchantId;
-    const removed = [...this.db.data.transactions.filter(gone), ...this.db.data.deliveries.filter(gone)];
-    this.db.data.transactions = this.db.data.transactions.filter((r) => !gone(r));
-    this.db.data.deliveries = this.db.data.deliveries.filter((r) => !gone(r));
+    const data = this.db.data;
+    const removed: Persisted[] = SECTIONS.flatMap((name) => (data[name] as Persisted[]).filter(gone));
+    data.transactions = data.transactions.filter((r) => !gone(r));
+    data.deliveries = data.deliveries.filter((r) => !gone(r));
+    data.customerRecords = data.customerRecords.filter((r) => !gone(r));
     this.reindex();
     const onDisk: Persisted[] = [];
     for (const record of removed) {
@@ -297,7 +341,10 @@ export class Store {
   }
 
   private holds(record: Persisted): boolean {
-    return isTransaction(record) ? this.txIndex.get(txKey(record.merchantId, record.orderId)) === record : this.deliveryIndex.get(record.id) === record;
+    const name = sectionOf(record);
+    const key = section(name).key(record);
+    const index: Map<string, Persisted> = name === 'transactions' ? this.txIndex : name === 'deliveries' ? this.deliveryIndex : this.customerIndex;
+    return index.get(key) === record;
   }
 
   /** Folds the journal into the snapshot (on a clean stop, so the next start reads one file). */
@@ -319,6 +366,9 @@ export class Store {
   /** Writes what is pending and lets go of the journal's file handle (a store opened by hand, in tests and tools). */
   async close(): Promise<void> {
     await this.commit().catch(() => {});
+    await this.writing;
+    // A fold under way would otherwise install its snapshot after the file was let go (and maybe opened again).
+    await this.folding?.done.catch(() => {});
     await this.writing;
     await this.journal?.close();
     releaseLock(this.path);
@@ -357,7 +407,7 @@ export class Store {
     const journal = this.journal;
     if (!journal) return false;
     const entries: JournalEntry[] = batch.resets.map((r) => (r.merchantId === undefined ? { t: 'reset' } : { t: 'reset', m: r.merchantId }));
-    for (const record of batch.records) if (this.holds(record)) entries.push(isTransaction(record) ? { t: 'tx', v: record } : { t: 'cb', v: record });
+    for (const record of batch.records) if (this.holds(record)) entries.push({ t: section(sectionOf(record)).tag, v: record });
     const clock = batch.clock ? { ...this.db.data.clock } : null;
     if (clock) entries.push({ t: 'clock', v: clock });
     if (entries.length === 0) return false;
@@ -369,21 +419,17 @@ export class Store {
 
   /** Puts memory back as the disk holds it: new records go, changed ones are read back, reset ones return. */
   private async rollback(batch: Batch): Promise<void> {
+    const data = this.db.data;
     for (const reset of batch.resets.reverse()) {
-      for (const record of reset.removed) {
-        if (isTransaction(record)) this.db.data.transactions.push(record);
-        else this.db.data.deliveries.push(record);
-      }
+      for (const record of reset.removed) (data[sectionOf(record)] as Persisted[]).push(record);
     }
     const created = (r: Persisted) => batch.created.has(r);
     if (batch.created.size > 0) {
-      this.db.data.transactions = this.db.data.transactions.filter((r) => !created(r));
-      this.db.data.deliveries = this.db.data.deliveries.filter((r) => !created(r));
+      data.transactions = data.transactions.filter((r) => !created(r));
+      data.deliveries = data.deliveries.filter((r) => !created(r));
+      data.customerRecords = data.customerRecords.filter((r) => !created(r));
     }
-    if (batch.resets.length > 0) {
-      this.db.data.transactions.sort((a, b) => a.createdAt - b.createdAt);
-      this.db.data.deliveries.sort((a, b) => a.createdAt - b.createdAt);
-    }
+    if (batch.resets.length > 0) sortSections(data);
     if (batch.resets.length > 0 || batch.created.size > 0) this.reindex();
     if (batch.clock) {
       this.db.data.clock = { ...this.durableClock };
@@ -395,18 +441,17 @@ export class Store {
 
   /** Overwrites each record in place with its latest version on disk (snapshot, then journal). */
   private async restoreFromDisk(records: Persisted[]): Promise<void> {
-    const keyOf = (r: Persisted) => (isTransaction(r) ? `tx\n${txKey(r.merchantId, r.orderId)}` : `cb\n${r.id}`);
-    const wanted = new Map(records.map((r) => [keyOf(r), r]));
-    const needles = records.map((r) => JSON.stringify(isTransaction(r) ? r.orderId : r.id));
+    const wanted = new Map(records.map((r) => [recordKey(r), r]));
+    const needles = records.map((r) => JSON.stringify(section(sectionOf(r)).needle(r)));
     const onDisk = new Map<string, unknown>();
     const found = await findInSnapshot(this.path, needles);
-    for (const record of [...found.transactions, ...found.deliveries] as Persisted[]) onDisk.set(keyOf(record), record);
+    for (const record of SECTIONS.flatMap((name) => found[name]) as Persisted[]) onDisk.set(recordKey(record), record);
     await new Journal(this.journal!.path).read((entry) => {
       if (entry.t === 'reset') {
         for (const key of [...onDisk.keys()]) if (entry.m === undefined || (onDisk.get(key) as Persisted).merchantId === entry.m) onDisk.delete(key);
-      } else if (entry.t === 'tx' || entry.t === 'cb') {
+      } else if (entry.t === 'tx' || entry.t === 'cb' || entry.t === 'cr') {
         const record = entry.v as Persisted;
-        const key = keyOf(record);
+        const key = recordKey(record);
         if (wanted.has(key)) onDisk.set(key, record);
       }
     }, { legacy: false, from: this.folding?.state === 'installed' ? this.folding.from : 0 });
@@ -432,7 +477,7 @@ export class Store {
   private foldDue(): boolean {
     const journal = this.journal;
     if (!journal) return false;
-    const records = this.db.data.transactions.length + this.db.data.deliveries.length;
+    const records = SECTIONS.reduce((sum, name) => sum + this.db.data[name].length, 0);
     return (this.foldRequested && journal.lines > 0) || (journal.lines > this.foldAfterLines && journal.lines > records)
       || (journal.bytes > this.foldAfterBytes && journal.bytes > this.snapshotBytes);
   }
@@ -583,6 +628,10 @@ function existsFile(file: string): boolean {
   }
 }
 
+function sortSections(data: DataShape): void {
+  for (const name of SECTIONS) (data[name] as { createdAt: number }[]).sort((a, b) => a.createdAt - b.createdAt);
+}
+
 function upgrade(data: DataShape, file: string): void {
   if (data.version < 2) {
     data.transactions.forEach((tx, i) => {
@@ -625,6 +674,7 @@ async function readJournal(data: DataShape, journal: Journal, file: string, { le
   }
   const txs = new Map(data.transactions.map((tx) => [txKey(tx.merchantId, tx.orderId), tx]));
   const deliveries = new Map(data.deliveries.map((d) => [d.id, d]));
+  const customers = new Map(data.customerRecords.map((r) => [SECTION_OF.customerRecords.key(r), r]));
   let tornBytes: number;
   try {
     ({ tornBytes } = await journal.read((entry) => {
@@ -634,11 +684,15 @@ async function readJournal(data: DataShape, journal: Journal, file: string, { le
       } else if (entry.t === 'cb') {
         const delivery = entry.v as Delivery;
         deliveries.set(delivery.id, delivery);
+      } else if (entry.t === 'cr') {
+        const record = entry.v as CustomerRecord;
+        customers.set(SECTION_OF.customerRecords.key(record), record);
       } else if (entry.t === 'clock') {
         data.clock = entry.v as ClockState;
       } else {
-        for (const [key, tx] of txs) if (entry.m === undefined || tx.merchantId === entry.m) txs.delete(key);
-        for (const [id, d] of deliveries) if (entry.m === undefined || d.merchantId === entry.m) deliveries.delete(id);
+        for (const map of [txs, deliveries, customers] as Map<string, Persisted>[]) {
+          for (const [key, record] of map) if (entry.m === undefined || record.merchantId === entry.m) map.delete(key);
+        }
       }
     }, { legacy, from }));
   } catch (err) {
@@ -646,5 +700,6 @@ async function readJournal(data: DataShape, journal: Journal, file: string, { le
   }
   data.transactions = [...txs.values()];
   data.deliveries = [...deliveries.values()];
+  data.customerRecords = [...customers.values()];
   return { replayed: true, tornBytes, stale: from > 0, generation: head.generation ?? data.generation };
 }
