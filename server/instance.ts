@@ -18,6 +18,7 @@ import { Store } from './store/store.js';
 import { TransactionService } from './transactions/service.js';
 import { RequestValidator } from './validation/request-validator.js';
 import { ValueGenerator } from './support/value-generator.js';
+import { clearRealTimeout, setRealTimeout } from './support/real-time.js';
 
 export interface Instance {
   /** Where it listens, e.g. `http://127.0.0.1:4000`. */
@@ -95,13 +96,13 @@ export async function startInstance(config: Config, logger: Logger = createLogge
       scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timer = setTimeout(() => {
+      const timer = setRealTimeout(() => {
         for (const socket of sockets) socket.destroy();
       }, graceMs);
       await closed;
-      clearTimeout(timer);
+      clearRealTimeout(timer);
       // A callback attempt still waiting for its receiver records its result before the data file is folded.
-      await Promise.race([scheduler.idle(), new Promise((resolve) => setTimeout(resolve, Math.min(500, graceMs)).unref())]);
+      await Promise.race([scheduler.idle(), new Promise((resolve) => setRealTimeout(resolve, Math.min(500, graceMs)).unref())]);
       await store.compact();
     })();
     return stopping;

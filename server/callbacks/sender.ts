@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { DeliveryAttempt } from '../model/delivery.js';
+import { clearRealTimeout, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
 const EXCERPT_BYTES = 2048;
 
@@ -23,8 +24,8 @@ class NoAnswer extends Error {}
  * timeout; redirects are not followed (a 3xx is a failed attempt, as at real gateways).
  */
 export async function sendCallback(request: SendRequest): Promise<Outcome> {
-  const started = performance.now();
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  const started = realMonotonicNow();
+  const elapsed = () => Math.round((realMonotonicNow() - started) * 10) / 10;
   try {
     const { statusCode, responseExcerpt } = await post(request);
     const delivered = statusCode >= 200 && statusCode < 300;
@@ -44,14 +45,14 @@ function post(request: SendRequest): Promise<{ statusCode: number; responseExcer
     const req = client(url, { method: 'POST', agent: false, setHost: false, headers: Object.fromEntries(headers) });
     // Without this node:http writes `Connection: close`, which Guzzle (curl, HTTP/1.1) never sends.
     req.removeHeader('connection');
-    const timer = setTimeout(() => req.destroy(new NoAnswer()), request.timeoutMs);
+    const timer = setRealTimeout(() => req.destroy(new NoAnswer()), request.timeoutMs);
     req.once('error', (err) => {
-      clearTimeout(timer);
+      clearRealTimeout(timer);
       reject(err);
     });
     req.once('response', (res) => {
       readExcerpt(res).then((responseExcerpt) => {
-        clearTimeout(timer);
+        clearRealTimeout(timer);
         req.destroy();
         resolve({ statusCode: res.statusCode ?? 0, responseExcerpt });
       }, reject);

@@ -2,6 +2,7 @@ import type { CallbackDispatcher } from './dispatcher.js';
 import type { Delivery } from '../model/delivery.js';
 import type { Store } from '../store/store.js';
 import { canonicalStatus } from './status-words.js';
+import { clearRealTimeout, setRealTimeout } from '../support/real-time.js';
 
 export interface WaitCriteria {
   orderId: string;
@@ -38,10 +39,10 @@ export function waitForDelivered(store: Store, dispatcher: CallbackDispatcher, c
       cleanup();
       resolve(null);
     };
-    const timer = setTimeout(giveUp, Math.min(Math.max(criteria.timeoutMs, 0), MAX_TIMEOUT_MS));
+    const timer = setRealTimeout(giveUp, Math.min(Math.max(criteria.timeoutMs, 0), MAX_TIMEOUT_MS));
     timer.unref();
     const cleanup = () => {
-      clearTimeout(timer);
+      clearRealTimeout(timer);
       dispatcher.off('attempt', onAttempt);
       criteria.signal?.removeEventListener('abort', giveUp);
     };

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ClockState } from '../model/clock.js';
+import { realNow as realEpochNow } from '../support/real-time.js';
 
 /**
  * The virtual clock behind expiries, `expiryLink`, timelines and retry schedules.
@@ -8,7 +9,7 @@ import type { ClockState } from '../model/clock.js';
 export class VirtualClock extends EventEmitter {
   private state: ClockState;
 
-  constructor(initial: ClockState = { offsetMs: 0, frozenAt: null }, private readonly realNow: () => number = Date.now) {
+  constructor(initial: ClockState = { offsetMs: 0, frozenAt: null }, private readonly realNow: () => number = realEpochNow) {
     super();
     this.state = { ...initial };
   }

@@ -1,6 +1,7 @@
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { AppContext } from '../operations/context.js';
 import { wib } from './view-helpers.js';
+import { clearRealTimeout, setRealTimeout } from '../support/real-time.js';
 
 // How long an action's answer waits for the callback it triggered; a slower receiver shows up on refresh.
 const WAIT_FOR_ATTEMPT_MS = 3000;
@@ -21,9 +22,9 @@ function firstAttempt(ctx: AppContext, delivery: Delivery): Promise<DeliveryAtte
       if (d !== delivery) return;
       done(attempt);
     };
-    const timer = setTimeout(() => done(null), WAIT_FOR_ATTEMPT_MS);
+    const timer = setRealTimeout(() => done(null), WAIT_FOR_ATTEMPT_MS);
     const done = (attempt: DeliveryAttempt | null) => {
-      clearTimeout(timer);
+      clearRealTimeout(timer);
       ctx.dispatcher.off('attempt', onAttempt);
       resolve(attempt);
     };

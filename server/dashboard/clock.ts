@@ -4,6 +4,7 @@ import type { ClockVerb } from '../operations/operations.js';
 import type { Flash } from './flash.js';
 import { span, wib } from './view-helpers.js';
 import type { Dashboard } from './render.js';
+import { realNow } from '../support/real-time.js';
 
 const PRESETS = ['1m', '5m', '15m', '1h', '1d'];
 
@@ -14,7 +15,7 @@ export function clockPage(dash: Dashboard): Router {
 
   router.get('/clock', (req, res) => {
     dash.render(req, res, 'clock', { title: 'Clock', section: 'clock' }, {
-      aheadMs: ctx.clock.now() - Date.now(), pendingJobs: ctx.scheduler.pending, presets: PRESETS,
+      aheadMs: ctx.clock.now() - realNow(), pendingJobs: ctx.scheduler.pending, presets: PRESETS,
       merchants: ctx.config.merchants.map((m) => m.id), transactions: ctx.store.transactions().length,
     });
   });

@@ -1,3 +1,5 @@
+import { realNow } from '../support/real-time.js';
+
 const WINDOW_MS = 60_000;
 const MAX_FAILURES = 5;
 
@@ -14,7 +16,7 @@ export class LoginThrottle {
   static readonly MAX_ADDRESSES = 10_000;
   private readonly tallies = new Map<string, Tally>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = realNow) {}
 
   get size(): number {
     return this.tallies.size;

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Merchant } from '../model/config.js';
 import { jsonText } from '../model/ordered-json.js';
 import type { GatewayError } from './response-codes.js';
+import { realMonotonicNow } from '../support/real-time.js';
 
 /** One gateway request and what is learnt about it on the way (for the answer and the request log). */
 export interface Exchange {
@@ -30,7 +31,7 @@ export function exchangeOf(res: Response): Exchange {
 
 /** Real seconds spent on the request, as a float, like the gateway's `processingTime`. */
 export function secondsSince(startedAt: number): number {
-  return (performance.now() - startedAt) / 1000;
+  return (realMonotonicNow() - startedAt) / 1000;
 }
 
 /** The body of a gateway error answer. */

@@ -15,6 +15,7 @@ import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RE
 import { StoreWriteError } from '../store/store.js';
 import { hintHeader, logLine } from './hint-text.js';
 import { REFUSAL_HINTS, type Refusal, type RefusalFacts } from './refusal-hints.js';
+import { queueRealMicrotask, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
 const GATEWAY_PREFIX = '/pg/payment/card/';
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
@@ -147,7 +148,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), ctx, facts);
     ex.scenario = scenario?.name;
     const override = scenario?.effects.initiate;
-    if (override?.delayMs) await new Promise((resolve) => setTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
+    if (override?.delayMs) await new Promise((resolve) => setRealTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
     if (!override?.process && answerOverride(ex, override)) return;
     const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario, ex.bodyText), ctx, facts);
     if (answerOverride(ex, override)) return;
@@ -219,14 +220,14 @@ export function gatewayRouter(ctx: AppContext): Router {
   const open = (req: Request, res: Response, next: NextFunction) => {
     if (!isGatewayRequest(req.url)) return next('router');
     const query = req.url.indexOf('?');
-    const ex: Exchange = { req, res, startedAt: performance.now(), path: query < 0 ? req.url : req.url.slice(0, query) };
+    const ex: Exchange = { req, res, startedAt: realMonotonicNow(), path: query < 0 ? req.url : req.url.slice(0, query) };
     const at = ctx.clock.now();
     res.locals.exchange = ex;
     res.once('close', () => ctx.requestLog.record(ex, at));
     req.url = literalMalformedEscapes(req.url);
     // Not before the parser is done with the bytes at hand: a body whose framing is malformed gets that
     // 400 (client-errors.ts), not an early 401/404/405.
-    queueMicrotask(next);
+    queueRealMicrotask(next);
   };
   const merchant = (req: Request, res: Response, next: NextFunction) => {
     exchangeOf(res).merchant = authenticate(req.headers.authorization, ctx.merchants);

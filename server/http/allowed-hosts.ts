@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { BlockList, isIP, type AddressInfo } from 'node:net';
 import { errorBody } from '../gateway/exchange.js';
 import { GatewayError } from '../gateway/response-codes.js';
+import { realMonotonicNow } from '../support/real-time.js';
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -106,7 +107,7 @@ export function hostGuard(server: Server, options: { publicUrl: string | undefin
       const slug = refusal.title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
       send(res, refusal.status, 'application/problem+json', { type: `https://finnet-mock.local/problems/${slug}`, title: refusal.title, status: refusal.status, detail: refusal.detail });
     } else {
-      send(res, refusal.status, 'application/json', errorBody(refusal.gateway, performance.now(), traceId()));
+      send(res, refusal.status, 'application/json', errorBody(refusal.gateway, realMonotonicNow(), traceId()));
     }
     return true;
   };

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { errorBody } from '../gateway/exchange.js';
 import { GatewayError, RESPONSE_CODES } from '../gateway/response-codes.js';
 import type { HttpTimeouts } from './timeouts.js';
+import { realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
 interface Answer {
   status: number;
@@ -56,7 +57,7 @@ export function answerClientErrors(server: Server, timeouts: HttpTimeouts, trace
     const answer = answerFor(err, answers);
     if (!answer || !socket.writable || answering.get(socket)?.headersSent) return void socket.destroy();
     const error = new GatewayError(answer.responseCode, answer.message, undefined, answer.status);
-    socket.end(rawResponse(answer.status, errorBody(error, performance.now(), traceId())));
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.end(rawResponse(answer.status, errorBody(error, realMonotonicNow(), traceId())));
+    setRealTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
 }

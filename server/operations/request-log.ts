@@ -1,3 +1,5 @@
+import { realMonotonicNow } from '../support/real-time.js';
+
 /** What the log copies out of one gateway exchange (the gateway's `Exchange` has these parts and more). */
 export interface LoggableExchange {
   req: { method: string; originalUrl: string };
@@ -74,7 +76,7 @@ export class RequestLog {
       responseMessage: short(ex.answer?.responseMessage),
       field: short(ex.error?.detail?.field), rule: short(ex.error?.detail?.rule), hint: short(ex.hint),
       scenario: short(ex.scenario),
-      durationMs: Math.round((performance.now() - ex.startedAt) * 100) / 100,
+      durationMs: Math.round((realMonotonicNow() - ex.startedAt) * 100) / 100,
       body: ex.bodyText === undefined ? null : excerpt(ex.bodyText, BODY_EXCERPT),
     });
   }

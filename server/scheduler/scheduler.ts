@@ -1,6 +1,7 @@
 import type { VirtualClock } from '../clock/clock.js';
 import type { Logger } from '../support/logger.js';
 import { MinHeap } from './min-heap.js';
+import { clearRealTimeout, realNow, setRealTimeout } from '../support/real-time.js';
 
 interface Entry {
   key: string;
@@ -106,14 +107,14 @@ export class Scheduler {
 
   /** Waits until a job started less than FOLLOW_UP_WAIT_MS ago finishes (or none is that young); false when there was none. */
   private async awaitYoungJob(): Promise<boolean> {
-    const now = Date.now();
+    const now = realNow();
     const young = [...this.inFlight].filter(([, startedAt]) => now - startedAt < FOLLOW_UP_WAIT_MS);
     if (young.length === 0) return false;
     const firstStarted = Math.min(...young.map(([, startedAt]) => startedAt));
     let timer: NodeJS.Timeout | undefined;
-    const aged = new Promise<void>((resolve) => (timer = setTimeout(resolve, firstStarted + FOLLOW_UP_WAIT_MS - now)));
+    const aged = new Promise<void>((resolve) => (timer = setRealTimeout(resolve, firstStarted + FOLLOW_UP_WAIT_MS - now)));
     await Promise.race([...young.map(([running]) => running), aged]);
-    clearTimeout(timer);
+    clearRealTimeout(timer);
     return true;
   }
 
@@ -125,7 +126,7 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearRealTimeout(this.timer);
     this.timer = null;
   }
 
@@ -146,7 +147,7 @@ export class Scheduler {
   /** Starts a due job without waiting for it. */
   private start(entry: Entry): void {
     const running = this.runEntry(entry).finally(() => this.inFlight.delete(running));
-    this.inFlight.set(running, Date.now());
+    this.inFlight.set(running, realNow());
   }
 
   private async runEntry(entry: Entry): Promise<void> {
@@ -160,14 +161,14 @@ export class Scheduler {
   }
 
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearRealTimeout(this.timer);
     this.timer = null;
     if (this.stopped) return;
     const next = this.nextLive();
     // A frozen clock still runs what is already due (a callback for a payment made just now).
     if (!next || (this.clock.frozen && next.dueAt > this.clock.now())) return;
     const delay = Math.min(Math.max(next.dueAt - this.clock.now(), 0), MAX_TIMER_MS);
-    this.timer = setTimeout(() => {
+    this.timer = setRealTimeout(() => {
       this.timer = null;
       void this.runDue().then(() => this.arm());
     }, delay);

@@ -11,6 +11,7 @@ import { Journal, JournalWriteError, type JournalEntry } from './journal.js';
 import { LineError } from './lines.js';
 import { recordProblem, upgradeTransaction } from './records.js';
 import { emptyData, findInSnapshot, FORMAT_VERSION, refusal, SECTIONS, SnapshotFile, StoreError, type DataShape, type RecordSection } from './snapshot.js';
+import { realNow } from '../support/real-time.js';
 
 export { StoreError } from './snapshot.js';
 
@@ -397,7 +398,7 @@ export class Store {
         batch.done.reject(new StoreWriteError(`the data file could not be written (${reason})`));
       }
       this.inFlight = null;
-      if (!this.folding && this.foldDue() && Date.now() >= this.foldRetryAt) this.startFold();
+      if (!this.folding && this.foldDue() && realNow() >= this.foldRetryAt) this.startFold();
     }
     this.writing = null;
   }
@@ -503,7 +504,7 @@ export class Store {
       } catch (err) {
         if (this.folding === fold) this.folding = null;
         this.foldRequested ||= requested;
-        this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
+        this.foldRetryAt = realNow() + FOLD_RETRY_MS;
         this.foldFailure = `folding the journal into ${this.path} failed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
         this.logger?.warn(`data file ${this.foldFailure}; the journal keeps every change until it works`);
         throw err;
@@ -532,7 +533,7 @@ export class Store {
     fold.aborted = true;
     this.folding = null;
     this.foldRequested = true;
-    this.foldRetryAt = Date.now() + FOLD_RETRY_MS;
+    this.foldRetryAt = realNow() + FOLD_RETRY_MS;
     if (fold.temp) void this.snapshotFile.discard(fold.temp);
   }
 
