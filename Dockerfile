@@ -28,7 +28,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier --cache /tmp/npm-cache \
  && rm -rf /tmp/npm-cache
-COPY --from=build /app/dist ./dist
+# The ESM build only: dist/cjs is the CommonJS copy for require() and jest, which the server never loads.
+COPY --from=build /app/dist/server ./dist/server
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/views ./views
 COPY --from=build /app/public ./public

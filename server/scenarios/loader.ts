@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import _Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../support/duration.js';
@@ -8,7 +8,6 @@ import { loadSchemaFile } from '../support/schema-files.js';
 import { unsafePatternReason } from './safe-pattern.js';
 import type { Scenario } from '../model/scenario.js';
 
-const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
 export class ScenarioError extends Error {}

@@ -1,9 +1,14 @@
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
+import { MODULE_DIR } from './module-dir.cjs';
 
-// The package root, whether this runs from server/support/ (tsx, vitest) or dist/server/support/ (compiled).
-const here = dirname(fileURLToPath(import.meta.url));
-export const PACKAGE_ROOT = here.endsWith(`${sep}dist${sep}server${sep}support`) ? join(here, '..', '..', '..') : join(here, '..', '..');
+// How far below the package root this folder sits: compiled to CommonJS, compiled to ESM, or run from source (tsx, vitest).
+const DEPTHS: readonly [suffix: string, depth: number][] = [
+  [`${sep}dist${sep}cjs${sep}server${sep}support`, 4],
+  [`${sep}dist${sep}server${sep}support`, 3],
+];
+
+const depth = DEPTHS.find(([suffix]) => MODULE_DIR.endsWith(suffix))?.[1] ?? 2;
+export const PACKAGE_ROOT = join(MODULE_DIR, ...Array<string>(depth).fill('..'));
 export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
 export const VIEWS_DIR = join(PACKAGE_ROOT, 'views');
 export const PUBLIC_DIR = join(PACKAGE_ROOT, 'public');

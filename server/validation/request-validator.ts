@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import _Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import { acceptedTypes, CHANNELS, type Channel } from '../channels/table.js';
 import { isSendableUrl } from './http-url.js';
@@ -11,8 +11,7 @@ import { loneSurrogatePath } from './php-decodable.js';
 import { SCHEMA_DIR } from '../support/paths.js';
 import { loadSchemaFile } from '../support/schema-files.js';
 
-// ajv and ajv-formats are CommonJS; under NodeNext their default export is the module object.
-const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
+// ajv-formats is CommonJS; under NodeNext its default export is the module object.
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
 export interface ValidationFailure {
