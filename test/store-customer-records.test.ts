@@ -29,7 +29,7 @@ const dataFile = () => join(mkdtempSync(join(tmpdir(), 'finnet-mock-')), 'data.j
 
 function savedCard(id: string, merchantId = 'M'): SavedCard {
   return {
-    kind: 'savedCard', id, merchantId, customerId: 'cust-1', number: '4111111111111111', savedBy: 'ORD-1', createdAt: 1,
+    kind: 'savedCard', id, merchantId, customerId: 'cust-1', savedBy: 'ORD-1', createdAt: 1,
     card: { mask: '411111xxxxxx1111', info: { brand: 'VISA', issuing: 'X', type: 'CREDIT', subType: 'CLASSIC', country: 'ID' } },
   };
 }

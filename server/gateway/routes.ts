@@ -5,19 +5,20 @@ import type { AppContext } from '../operations/context.js';
 import type { InitiateOverride } from '../model/scenario.js';
 import { checkStatusData } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
-import type { Operation, ValidationFailure } from '../validation/request-validator.js';
+import type { Operation } from '../validation/request-validator.js';
 import { withSourceOfFundsObject } from '../validation/source-of-funds.js';
 import { authenticate } from './auth.js';
 import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';
 import { BodyError, jsonBody, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './json-body.js';
 import { objectOf } from '../support/json.js';
-import { GatewayError, httpStatusOf, invalidFormat, messageFor, missingField, RESPONSE_CODES } from './response-codes.js';
+import { GatewayError, httpStatusOf, messageFor, RESPONSE_CODES } from './response-codes.js';
 import { StoreWriteError } from '../store/store.js';
-import { hintHeader, logLine } from './hint-text.js';
-import { REFUSAL_HINTS, type Refusal, type RefusalFacts } from './refusal-hints.js';
+import { hintHeader } from './hint-text.js';
+import { requestLine } from './request-line.js';
+import { REFUSALS, type Refusal, type RefusalFacts } from './refusals.js';
+import { GATEWAY_PREFIX, pathParam, validationError, type GatewayKit, type Handler, type Route } from './kit.js';
 import { queueRealMicrotask, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
-const GATEWAY_PREFIX = '/pg/payment/card/';
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
 const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:(?:id\/)?v2\/)?access(?:\/|$)/;
 // A scenario may slow an answer down, but never hold a connection for longer than this.
@@ -28,54 +29,7 @@ function isGatewayRequest(url: string): boolean {
   return url.startsWith(GATEWAY_PREFIX) && !SHOPPER_PAGES.test(url);
 }
 
-type Handler = (ex: Exchange) => Promise<void>;
-
-interface Route {
-  /** Express route path; `:orderId` is the order id, percent-decoded. */
-  path: string;
-  /** Allowed methods and their handlers; `body` ones read a JSON object first. */
-  methods: Partial<Record<'GET' | 'POST', { handler: Handler; body?: boolean }>>;
-}
-
-
-/** The `:orderId` of a by-order path, percent-decoded by Express. */
-function pathOrderId(ex: Exchange): string {
-  return String(ex.req.params.orderId);
-}
-
-/** The transactions service's refusals as the gateway answers them. */
-const REFUSALS: Record<Refusal, (requestedScenario?: string) => GatewayError> = {
-  'channel-disabled': () => GatewayError.of('featureNotAllowed'),
-  'callback-host': () => invalidFormat('url.callback url', 'url.callbackUrl', 'callbackHosts'),
-  'unknown-scenario': (requested) => GatewayError.of('badRequest', `Unknown scenario "${requested}" in X-Finnet-Mock-Scenario`),
-  'duplicate-order': () => GatewayError.of('duplicateOrderId'),
-  'invalid-status': () => GatewayError.of('invalidTransactionStatus'),
-  // Observed on the sandbox: refunding an unpaid order answers as if there were no such transaction.
-  'never-paid': () => GatewayError.of('transactionNotFound'),
-  'not-permitted': () => GatewayError.of('transactionNotPermitted'),
-  'invalid-amount': () => GatewayError.of('invalidAmount'),
-};
-
-/** What a done step gave; a refused one is thrown as its gateway answer, with the hint of what would have passed. */
-function accepted<R extends { ok: true } | { ok: false; refusal: Refusal }>(result: R, ctx: AppContext, facts: RefusalFacts): Extract<R, { ok: true }> {
-  if (!result.ok) {
-    const { refusal } = result as { refusal: Refusal };
-    throw REFUSALS[refusal](facts.requestedScenario).hinted(REFUSAL_HINTS[refusal](facts, ctx));
-  }
-  return result as Extract<R, { ok: true }>;
-}
-
-function validationError(failure: ValidationFailure): GatewayError {
-  return failure.kind === 'missing'
-    ? missingField(failure.label, failure.field, failure.hint)
-    : invalidFormat(failure.label, failure.field, failure.rule, failure.hint);
-}
-
-/** The order id a request names, for the terminal line (the body's when it was refused before the id was read). */
-function orderIdOf(ex: Exchange): string {
-  const id = (ex.body?.order as { id?: unknown } | undefined)?.id;
-  return ex.orderId ?? (typeof id === 'string' || typeof id === 'number' ? String(id) : '-');
-}
+const pathOrderId = (ex: Exchange) => pathParam(ex, 'orderId');
 
 /**
  * `/pg/payment/card/*`: the gateway's own contract (the hot path of every merchant's test suite), errors always
@@ -98,6 +52,14 @@ export function gatewayRouter(ctx: AppContext): Router {
     ex.scenario = tx.scenario;
     return tx;
   };
+  const accepted = <R extends { ok: true } | { ok: false; refusal: Refusal }>(result: R, facts: RefusalFacts): Extract<R, { ok: true }> => {
+    if (!result.ok) {
+      const { refusal } = result as { refusal: Refusal };
+      throw REFUSALS[refusal].answer(facts).hinted(REFUSALS[refusal].hint(facts, ctx));
+    }
+    return result as Extract<R, { ok: true }>;
+  };
+  const kit: GatewayKit = { ctx, success, answer, findOrder, accepted, scenarioHeader };
   /** The validated `{order: {…}}` body of a void or refund. */
   const operationOrder = (ex: Exchange, operation: Operation): { id: string; amount?: number } => {
     const failure = ctx.validator.validateOperation(operation, ex.body);
@@ -145,12 +107,12 @@ export function gatewayRouter(ctx: AppContext): Router {
       merchantId: ex.merchant!.id, orderId: ex.orderId, channelType: channel.type, requestedScenario,
       callbackUrl: String((body.url as Record<string, unknown>).callbackUrl),
     };
-    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), ctx, facts);
+    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), facts);
     ex.scenario = scenario?.name;
     const override = scenario?.effects.initiate;
     if (override?.delayMs) await new Promise((resolve) => setRealTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
     if (!override?.process && answerOverride(ex, override)) return;
-    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario, ex.bodyText), ctx, facts);
+    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario, ex.bodyText), facts);
     if (answerOverride(ex, override)) return;
     answer(ex, { ...success(), ...initiateAnswer(tx, ctx.publicUrl()) }, scenarioHeader(ex));
   };
@@ -162,27 +124,27 @@ export function gatewayRouter(ctx: AppContext): Router {
 
   const cancel: Handler = async (ex) => {
     const tx = await findOrder(ex, pathOrderId(ex));
-    accepted(await ctx.transactions.cancel(tx, 'cancel API'), ctx, { merchantId: tx.merchantId, tx });
+    accepted(await ctx.transactions.cancel(tx, 'cancel API'), { merchantId: tx.merchantId, tx });
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByPath: Handler = async (ex) => {
     const tx = await findOrder(ex, pathOrderId(ex));
-    accepted(await ctx.transactions.voidPayment(tx, 'void API'), ctx, { merchantId: tx.merchantId, tx, operation: 'void' });
+    accepted(await ctx.transactions.voidPayment(tx, 'void API'), { merchantId: tx.merchantId, tx, operation: 'void' });
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const voidByBody: Handler = async (ex) => {
     const order = operationOrder(ex, 'void');
     const tx = await findOrder(ex, order.id);
-    accepted(await ctx.transactions.voidPayment(tx, 'void API'), ctx, { merchantId: tx.merchantId, tx, operation: 'void' });
+    accepted(await ctx.transactions.voidPayment(tx, 'void API'), { merchantId: tx.merchantId, tx, operation: 'void' });
     answer(ex, success(), scenarioHeader(ex));
   };
 
   const refund: Handler = async (ex) => {
     const order = operationOrder(ex, 'refund');
     const tx = await findOrder(ex, order.id);
-    accepted(await ctx.transactions.refund(tx, order.amount, 'refund API'), ctx, { merchantId: tx.merchantId, tx, operation: 'refund', refundAmount: order.amount });
+    accepted(await ctx.transactions.refund(tx, order.amount, 'refund API'), { merchantId: tx.merchantId, tx, operation: 'refund', refundAmount: order.amount });
     answer(ex, success(), scenarioHeader(ex));
   };
 
@@ -202,16 +164,14 @@ export function gatewayRouter(ctx: AppContext): Router {
 
   const operations = new Set(routes.map((r) => r.path.slice(GATEWAY_PREFIX.length).split('/')[0]));
   const routeList = routes.map((r) => `${Object.keys(r.methods).join('|')} ${r.path.slice(GATEWAY_PREFIX.length)}`).join(', ');
-  /** The refusal in one terminal line, e.g. `initiate FINPAY770 ORD-1 refused: 4000001 … — customer.mobilePhone must be …`. */
-  const logRefusal = (ex: Exchange, error: GatewayError, hint: string) => {
+  /** The operation a request is for (`initiate`, `check`, …), or its method and path when it names none. */
+  const operationOf = (ex: Exchange) => {
     const name = ex.path.slice(GATEWAY_PREFIX.length).split('/')[0]!;
-    const operation = ex.path.startsWith(GATEWAY_PREFIX) && operations.has(name) ? name : `${ex.req.method} ${ex.path}`;
-    ctx.logger.info(logLine(`${operation} ${ex.merchant?.id ?? '-'} ${orderIdOf(ex)} refused: ${error.responseCode} ${error.message} — ${hint}`));
+    return ex.path.startsWith(GATEWAY_PREFIX) && operations.has(name) ? name : `${ex.req.method} ${ex.path}`;
   };
   const fail = (ex: Exchange, error: GatewayError, headers: Record<string, string> = {}) => {
     ex.error = error;
     ex.hint = error.detail?.hint ?? `see the gateway's paths and answers in the README (paths: ${routeList}, under ${GATEWAY_PREFIX})`;
-    logRefusal(ex, error, ex.hint);
     sendJson(ex, error.status, errorBody(error, ex.startedAt, ctx.generator.traceId()),
       { ...scenarioHeader(ex), ...headers, 'X-Finnet-Mock-Hint': hintHeader(ex.hint) });
   };
@@ -223,7 +183,11 @@ export function gatewayRouter(ctx: AppContext): Router {
     const ex: Exchange = { req, res, startedAt: realMonotonicNow(), path: query < 0 ? req.url : req.url.slice(0, query) };
     const at = ctx.clock.now();
     res.locals.exchange = ex;
-    res.once('close', () => ctx.requestLog.record(ex, at));
+    res.once('close', () => {
+      ctx.requestLog.record(ex, at);
+      const line = requestLine(ex, operationOf(ex));
+      ctx.logger.info(line.text, line.fields);
+    });
     req.url = literalMalformedEscapes(req.url);
     // Not before the parser is done with the bytes at hand: a body whose framing is malformed gets that
     // 400 (client-errors.ts), not an early 401/404/405.

@@ -8,8 +8,7 @@ export interface SavedCard {
   merchantId: string;
   /** `customer.id` of the order that saved it: the token is refused for any other customer. */
   customerId: string;
-  /** The test card's number, which decides how later charges end (test cards only; never shown). */
-  number: string;
+  /** Mask and brand; the mask of a test card also decides how later charges end. */
   card: CardDetails;
   /** The order whose capture saved it. */
   savedBy: string;

@@ -18,6 +18,7 @@ import { jsonTextAt, needsSourceOrder } from '../model/ordered-json.js';
 import { Checkout } from './checkout.js';
 import { appendTimeline } from './timeline.js';
 import type { CheckoutProgress, StoredTransaction } from '../model/transaction.js';
+import type { CustomerRecord } from '../model/customer-record.js';
 
 export interface TransactionDeps {
   store: Store;
@@ -33,6 +34,18 @@ export interface TransactionDeps {
 /** The service's answer when it refuses: each surface words it its own way (response code, problem, message). */
 export type Refused<R extends string> = { ok: false; refusal: R };
 export type Done<T = object> = ({ ok: true } & T);
+
+/** A service that keeps records beside orders (saved cards, subscriptions): told of every move of an order, in its write. */
+export interface OrderFollower {
+  /** `action` just moved `tx`, not yet written: the records returned (created or changed) are written with it. */
+  moved(tx: StoredTransaction, action: Action): CustomerRecord[];
+  /** That write is on disk: schedule what follows from it. */
+  written?(tx: StoredTransaction, action: Action): void;
+  /** At start: schedule what the data file holds. */
+  restore?(): void;
+  /** Before a reset: drop the scheduled jobs of one merchant (of all, when undefined). */
+  forget?(merchantId?: string): void;
+}
 
 function outcomeJob(tx: StoredTransaction): string {
   return `outcome:${tx.merchantId}\n${tx.orderId}`;
@@ -58,12 +71,18 @@ export class TransactionService {
   readonly checkout = new Checkout(this);
   // The gateway hands the same validated body to `admit`, then to `initiate`: it is typed once.
   private readonly typedBodies = new WeakMap<JsonObject, InitiateRequest>();
+  private readonly followers: OrderFollower[] = [];
 
   constructor(private readonly deps: TransactionDeps) {
     this.expiries = new ExpiryQueue(deps.scheduler, async (tx) => {
       await this.apply(tx, 'expire', 'payment link expired');
     });
     deps.dispatcher.notesAttemptsWith((delivery, attempt) => this.noteCallbackAttempt(delivery, attempt));
+  }
+
+  /** Tells `follower` of every move of every order from now on, in the order followers were added. */
+  follow(follower: OrderFollower): void {
+    this.followers.push(follower);
   }
 
   /** Schedules the expiry of every pending transaction in the data file, and runs what is overdue. */
@@ -74,6 +93,7 @@ export class TransactionService {
       this.scheduleExpiry(tx);
       this.scheduleOutcome(tx);
     }
+    for (const follower of this.followers) follower.restore?.();
   }
 
   /** The merchant's transaction, expired first if its link ran out. */
@@ -172,11 +192,13 @@ export class TransactionService {
     tx.status = transition.to(tx);
     tx.closedAt ??= now;
     appendTimeline(tx.timeline, { at: now, event: transition.event, detail: cause });
+    const followed = this.followers.flatMap((follower) => follower.moved(tx, action));
     const delivery = dispatcher.prepare(tx);
-    await store.commit(tx);
+    await store.commit(tx, ...followed);
     // Only once the move is on disk: a write that fails leaves the order, and its scheduled outcome, as they were.
     scheduler.cancel(outcomeJob(tx));
     if (delivery) dispatcher.start(delivery);
+    for (const follower of this.followers) follower.written?.(tx, action);
     return true;
   }
 
@@ -233,6 +255,7 @@ export class TransactionService {
   private forget(merchantId?: string): void {
     const { store, scheduler } = this.deps;
     this.expiries.clear(merchantId);
+    for (const follower of this.followers) follower.forget?.(merchantId);
     if (merchantId === undefined) {
       scheduler.clear();
     } else {

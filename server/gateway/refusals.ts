@@ -3,6 +3,7 @@ import type { StoredTransaction } from '../model/transaction.js';
 import type { AppContext } from '../operations/context.js';
 import type { AdmissionRefusal } from '../transactions/admission.js';
 import { paidAmount, TRANSITIONS } from '../transactions/lifecycle.js';
+import { GatewayError, invalidFormat } from './response-codes.js';
 
 /** Every refusal of the transactions service the gateway answers. */
 export type Refusal = AdmissionRefusal | 'duplicate-order' | 'invalid-status' | 'never-paid' | 'not-permitted' | 'invalid-amount';
@@ -37,24 +38,36 @@ function pendingCancel(tx: StoredTransaction): string {
     : `order ${tx.orderId} is ${tx.status}: only ${TRANSITIONS.cancel.from.join(' or ')} orders can be cancelled`;
 }
 
-/** The hint of each refusal: what would have been accepted instead. */
-export const REFUSAL_HINTS: Record<Refusal, (facts: RefusalFacts, ctx: AppContext) => string> = {
-  'channel-disabled': (f) => `sourceOfFunds.type ${f.channelType} is switched off for ${f.merchantId} (--disable-channel)`,
-  'callback-host': (f, ctx) => `url.callbackUrl host ${hostOf(f.callbackUrl)} is not allowed by --callback-hosts (allowed: ${ctx.config.callbackHosts.join(', ')})`,
-  'unknown-scenario': (f, ctx) => {
+interface RefusalAnswer {
+  /** The gateway's answer. */
+  answer(facts: RefusalFacts): GatewayError;
+  /** What would have been accepted instead (X-Finnet-Mock-Hint and the terminal line). */
+  hint(facts: RefusalFacts, ctx: AppContext): string;
+}
+
+const refusal = (answer: RefusalAnswer['answer'], hint: RefusalAnswer['hint']): RefusalAnswer => ({ answer, hint });
+
+/** Each refusal of the transactions service as the gateway answers it, with its hint. */
+export const REFUSALS: Record<Refusal, RefusalAnswer> = {
+  'channel-disabled': refusal(() => GatewayError.of('featureNotAllowed'), (f) => `sourceOfFunds.type ${f.channelType} is switched off for ${f.merchantId} (--disable-channel)`),
+  'callback-host': refusal(() => invalidFormat('url.callback url', 'url.callbackUrl', 'callbackHosts'),
+    (f, ctx) => `url.callbackUrl host ${hostOf(f.callbackUrl)} is not allowed by --callback-hosts (allowed: ${ctx.config.callbackHosts.join(', ')})`),
+  'unknown-scenario': refusal((f) => GatewayError.of('badRequest', `Unknown scenario "${f.requestedScenario}" in X-Finnet-Mock-Scenario`), (f, ctx) => {
     const names = ctx.scenarios.all().map((s) => s.name);
     return `X-Finnet-Mock-Scenario "${f.requestedScenario}" names no scenario (loaded: ${names.join(', ') || 'none'})`;
-  },
-  'duplicate-order': (f, ctx) => {
+  }),
+  'duplicate-order': refusal(() => GatewayError.of('duplicateOrderId'), (f, ctx) => {
     const existing = f.orderId === undefined ? undefined : ctx.store.getTransaction(f.merchantId, f.orderId);
     if (existing?.status === 'REQUEST_INITIATED') {
       return `order.id ${f.orderId} is already used by a pending order with a different body: send the identical body to get it back, or ${RESET}`;
     }
     return `order.id ${f.orderId} is already used by a ${existing?.status.toLowerCase() ?? 'stored'} order: ${RESET}`;
-  },
-  'invalid-status': (f) => (f.tx ? pendingCancel(f.tx) : 'the order cannot be cancelled in its state'),
-  'never-paid': (f) => `order ${f.tx?.orderId ?? f.orderId} is ${f.tx?.status ?? 'unknown'} and was never paid: only paid orders can be refunded`,
-  'not-permitted': (f) => {
+  }),
+  'invalid-status': refusal(() => GatewayError.of('invalidTransactionStatus'), (f) => (f.tx ? pendingCancel(f.tx) : 'the order cannot be cancelled in its state')),
+  // Observed on the sandbox: refunding an unpaid order answers as if there were no such transaction.
+  'never-paid': refusal(() => GatewayError.of('transactionNotFound'),
+    (f) => `order ${f.tx?.orderId ?? f.orderId} is ${f.tx?.status ?? 'unknown'} and was never paid: only paid orders can be refunded`),
+  'not-permitted': refusal(() => GatewayError.of('transactionNotPermitted'), (f) => {
     const tx = f.tx;
     if (!tx) return 'the order does not allow this';
     const action = f.operation ?? 'refund';
@@ -64,9 +77,9 @@ export const REFUSAL_HINTS: Record<Refusal, (facts: RefusalFacts, ctx: AppContex
     return action === 'void'
       ? `order ${tx.orderId} was captured before the last settlement (00:00 WIB): refund it instead`
       : `nothing is left to refund of order ${tx.orderId}`;
-  },
-  'invalid-amount': (f) => {
+  }),
+  'invalid-amount': refusal(() => GatewayError.of('invalidAmount'), (f) => {
     const left = f.tx ? paidAmount(f.tx) - f.tx.refundedAmount : 0;
     return `order.amount ${f.refundAmount} is more than is left to refund (${left} of ${f.tx ? paidAmount(f.tx) : 0})`;
-  },
+  }),
 };
