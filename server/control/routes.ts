@@ -8,11 +8,12 @@ import { parseScenarios, ScenarioError } from '../scenarios/loader.js';
 import { presentedToken, tokenMatches } from './admin-token.js';
 import { csrfGuard } from './csrf-guard.js';
 import { jsonShapeProblem } from '../gateway/json-body.js';
-import { openApiDocument } from './openapi.js';
+import { controlDocument, gatewayDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { explainSignature } from './signature-explainer.js';
 import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
 import { StoreWriteError } from '../store/store.js';
+import { REQUEST_FILTERS, readRequestFilter } from '../operations/request-log.js';
 
 const MAX_WAIT_MS = 120_000;
 
@@ -222,15 +223,14 @@ export function controlRouter(ctx: AppContext): Router {
     res.json({ removed: 1 });
   }));
 
-  router.get('/requests', (req, res) => {
-    const { merchantId, orderId } = { merchantId: text(req.query.merchantId), orderId: text(req.query.orderId) };
-    const rejected = req.query.rejected === 'true';
+  router.get('/requests', handle((req, res) => {
+    const given = Object.fromEntries(REQUEST_FILTERS.map((name) => [name, req.query[name]]));
+    const read = readRequestFilter(given);
+    if ('problem' in read) throw new Problem(400, 'Bad request filter', read.problem);
     const { limit, offset } = page(req);
-    const items = ctx.requestLog.list()
-      .filter((r) => (!merchantId || r.merchantId === merchantId) && (!orderId || r.orderId === orderId) && (!rejected || r.status >= 400))
-      .slice(offset, offset + limit).map(requestView);
-    res.json({ items });
-  });
+    const matched = ctx.requestLog.find(read.filter);
+    res.json({ total: matched.length, limit, offset, items: matched.slice(offset, offset + limit).map(requestView) });
+  }));
 
   router.post('/signature', handle((req, res) => {
     const input = objectOf(req.body) ?? {};
@@ -251,8 +251,12 @@ export function controlRouter(ctx: AppContext): Router {
     res.json(explainSignature(merchant.id, merchant.key, fields, raw));
   }));
 
+  // The published openapi/*.json, pointed at this simulator.
   router.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument(ctx.publicUrl()));
+    res.json(gatewayDocument([{ url: ctx.publicUrl(), description: 'this simulator' }]));
+  });
+  router.get('/openapi-control.json', (_req, res) => {
+    res.json(controlDocument([{ url: ctx.publicUrl(), description: 'this simulator' }]));
   });
 
   router.use((req: Request, res: Response) => sendProblem(res, 404, 'Not found', `No control endpoint ${req.method} ${req.baseUrl}${req.path}`));
