@@ -1,8 +1,10 @@
 """Fixtures: the simulator (FINNET_MOCK_URL, or one started with FINNET_MOCK_CMD) and the shop's callback receiver."""
+import contextlib
 import os
 import re
 import selectors
 import shlex
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -48,19 +50,36 @@ def finnet_mock() -> Iterator[FinnetMock]:
         yield FinnetMock(url.rstrip("/"), merchant_id, merchant_key)
         return
     command = shlex.split(os.environ.get("FINNET_MOCK_CMD") or "npx --no-install finnet-mock")
+    # Its own process group, stopped as a whole: npx does not pass the stop signal on to the simulator.
     process = subprocess.Popen(
         [*command, "--port", "0", "--db", ":memory:", "--log-level", "warn"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, start_new_session=True,
     )
     try:
         yield FinnetMock(_wait_for_url(process, 30), merchant_id, merchant_key)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the simulator's process group, SIGKILL to whatever is left of it after 5 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while _group_alive(process) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _group_alive(process):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _group_alive(process: subprocess.Popen) -> bool:
+    process.poll()  # reaps the leader first: a zombie would still count as a member of the group
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,10 @@
 
 declare(strict_types=1);
 
-/** A background process whose stdout and stderr go to one log file, stopped with SIGTERM (then SIGKILL). */
+/**
+ * A background process in its own process group, stdout and stderr into one log file; stopping it sends SIGTERM
+ * (then SIGKILL) to the whole group, so wrappers such as npx, which do not pass signals on, leave nothing behind.
+ */
 final class ChildProcess
 {
     /** @var resource */
@@ -10,14 +13,15 @@ final class ChildProcess
     private string $log;
 
     /**
-     * @param list<string>|string $command a string runs through the shell (`exec`, so the signal reaches it)
+     * @param list<string>|string $command a string runs through the shell
      * @param array<string, string> $env added to this process's environment
      */
     public function __construct(array|string $command, array $env = [])
     {
         $this->log = (string) tempnam(sys_get_temp_dir(), 'finpay-example-');
         $out = fopen($this->log, 'a');
-        $process = proc_open(is_string($command) ? 'exec ' . $command : $command, [0 => ['file', '/dev/null', 'r'], 1 => $out, 2 => $out], $pipes, null, $env + getenv());
+        $argv = is_string($command) ? ['/bin/sh', '-c', 'exec ' . $command] : $command;
+        $process = proc_open(['setsid', ...$argv], [0 => ['file', '/dev/null', 'r'], 1 => $out, 2 => $out], $pipes, null, $env + getenv());
         fclose($out);
         if (!is_resource($process)) {
             throw new RuntimeException('could not start ' . json_encode($command));
@@ -47,14 +51,14 @@ final class ChildProcess
         if (!is_resource($this->process)) {
             return;
         }
-        proc_terminate($this->process, 15);
+        $group = -proc_get_status($this->process)['pid'];
+        posix_kill($group, SIGTERM);
         $deadline = microtime(true) + 5;
-        while (proc_get_status($this->process)['running'] && microtime(true) < $deadline) {
+        // proc_get_status reaps the leader first: a zombie would still count as a member of the group.
+        while ((proc_get_status($this->process)['running'] || posix_kill($group, 0)) && microtime(true) < $deadline) {
             usleep(50_000);
         }
-        if (proc_get_status($this->process)['running']) {
-            proc_terminate($this->process, 9);
-        }
+        posix_kill($group, SIGKILL);
         proc_close($this->process);
         unlink($this->log);
     }
