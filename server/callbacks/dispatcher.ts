@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { VirtualClock } from '../clock/clock.js';
 import { isoJakarta } from '../support/indonesian-format.js';
+import { durationText } from '../support/duration.js';
 import type { Config, Merchant } from '../model/config.js';
 import type { Logger } from '../support/logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -15,6 +16,16 @@ import { canonicalStatus } from './status-words.js';
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import { requestOf } from '../model/initiate-request.js';
 import { jsonText } from '../model/ordered-json.js';
+
+/** The outcome of an attempt for its log line: delivered, when the next attempt is (on the simulator's clock), or given up. */
+function attemptOutcome(delivery: Delivery, attempt: DeliveryAttempt): string {
+  if (attempt.delivered) return `delivered (HTTP ${attempt.statusCode})`;
+  const next = delivery.nextAttemptAt;
+  const scheduled = delivery.attempts.filter((a) => !a.manual).length;
+  if (delivery.state === 'gave-up') return `${attempt.error}; gave up after ${scheduled} scheduled attempt${scheduled === 1 ? '' : 's'} (--callback-retries)`;
+  if (delivery.state !== 'pending' || next === null) return `${attempt.error}; no retry (${delivery.state})`;
+  return `${attempt.error}; next attempt in ${durationText(Math.max(0, next - attempt.at))}, at ${isoJakarta(next)} on the simulator's clock`;
+}
 
 /** Notes an attempt in its order's timeline and gives the order to store with it, if it still exists. */
 export type AttemptNote = (delivery: Delivery, attempt: DeliveryAttempt) => StoredTransaction | undefined;
@@ -170,7 +181,12 @@ export class CallbackDispatcher extends EventEmitter {
       }
     }
     const tx = this.noteAttempt(delivery, attempt);
-    logger.info(`callback ${delivery.id} ${delivery.status} for ${delivery.orderId} attempt ${attempt.n}: ${attempt.delivered ? 'delivered' : attempt.error}`);
+    logger[delivery.state === 'gave-up' && !attempt.delivered ? 'warn' : 'info'](
+      `callback ${delivery.id} ${delivery.status} for ${delivery.orderId} attempt ${attempt.n}${attempt.manual ? ' (resent)' : ''}: ${attemptOutcome(delivery, attempt)}`, {
+        deliveryId: delivery.id, merchantId: delivery.merchantId, orderId: delivery.orderId, orderStatus: delivery.status, attempt: attempt.n, manual: attempt.manual,
+        delivered: attempt.delivered, statusCode: attempt.statusCode, error: attempt.delivered ? undefined : attempt.error, state: delivery.state,
+        nextAttemptAt: delivery.nextAttemptAt === null ? null : isoJakarta(delivery.nextAttemptAt),
+      });
     await store.commit(delivery, ...(tx ? [tx] : []));
     if (scheduled) this.start(delivery);
     this.emit('attempt', delivery, attempt);

@@ -26,7 +26,7 @@ export function hintHeader(hint: string): string {
   return bounded(hint.slice(0, MAX_HINT_CHARS * 8).replace(NOT_HEADER_TEXT, escaped), MAX_HINT_CHARS);
 }
 
-/** A text for one terminal line: no controls, bounded. */
-export function logLine(text: string): string {
-  return bounded(text.slice(0, MAX_LINE_CHARS * 8).replace(UNPRINTABLE, escaped), MAX_LINE_CHARS);
+/** A text for one terminal line (or a part of one, `max` long): no controls, bounded. */
+export function logLine(text: string, max = MAX_LINE_CHARS): string {
+  return bounded(text.slice(0, max * 8).replace(UNPRINTABLE, escaped), max);
 }

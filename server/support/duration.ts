@@ -8,3 +8,9 @@ export function parseDuration(input: unknown): number | null {
   if (!match) return null;
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
 }
+
+/** Milliseconds in the largest unit that writes them whole: 5000 → `5s`, 120000 → `2m`, 1500 → `1500ms`. */
+export function durationText(ms: number): string {
+  const [unit, size] = Object.entries(UNITS).reverse().find(([, size]) => ms > 0 && ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}
