@@ -16,6 +16,7 @@ import { ScenarioRegistry } from './scenarios/registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { Store } from './store/store.js';
 import { TransactionService } from './transactions/service.js';
+import { SavedCardService } from './transactions/saved-cards.js';
 import { RequestValidator } from './validation/request-validator.js';
 import { ValueGenerator } from './support/value-generator.js';
 import { clearRealTimeout, setRealTimeout } from './support/real-time.js';
@@ -66,8 +67,10 @@ export async function startInstance(config: Config, logger: Logger = createLogge
     store, scheduler, clock, generator, config, logger, merchantKey: (id) => merchants.get(id)?.key,
   });
   const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, scenarios });
+  // A follower of the transactions service from here on: saved-card tokens are set before later followers read them.
+  const savedCards = new SavedCardService({ store, clock, generator, transactions });
   const ctx: AppContext = {
-    config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, merchants,
+    config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, savedCards, merchants,
     scenarios, requestLog: new RequestLog(), publicUrl: () => publicUrl,
   };
 

@@ -68,9 +68,11 @@ function resultPart(tx: StoredTransaction, failureWord: FailureWord): Record<str
   return result;
 }
 
-/** `card` (after `order`) for orders a card was entered for. */
+/** `card` (after `order`) for orders a card was entered for; a saved card's token first (shape chosen: the docs show no saved-card answer). */
 function cardPart(tx: StoredTransaction): Record<string, unknown> {
-  return tx.card ? { card: { mask: tx.card.mask, info: { ...tx.card.info } } } : {};
+  if (!tx.card) return {};
+  const card = { mask: tx.card.mask, info: { ...tx.card.info } };
+  return { card: tx.cardToken === undefined ? card : { token: tx.cardToken, ...card } };
 }
 
 /** `data` of `GET /pg/payment/card/check/{orderId}`. */

@@ -68,6 +68,11 @@ export function maskOf(number: string): string {
   return `${number.slice(0, 6)}${'x'.repeat(number.length - 10)}${number.slice(-4)}`;
 }
 
+/** The test card behind a saved card's mask (it decides how charges on that card end); undefined for any other card, which succeeds. */
+export function testCardByMask(mask: string): TestCard | undefined {
+  return TEST_CARDS.find((c) => maskOf(c.number) === mask);
+}
+
 export function detailsOf(card: TestCard): CardDetails {
   return { mask: maskOf(card.number), info: { ...card.info } };
 }

@@ -86,6 +86,8 @@ export interface StoredTransaction {
   payment?: { at: number; reference: string; amount: number };
   /** The card entered on the card page (or the default test card), for check-status and callbacks. */
   card?: CardDetails;
+  /** The saved card's token (`SavedCard.id`): the one this payment saved (`TO_BE_STORED`) or paid with (`STORED`). */
+  cardToken?: string;
   /** Total refunded so far. */
   refundedAmount: number;
   /** Virtual time of the latest refund. */

@@ -7,6 +7,7 @@ import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
 import type { TransactionService } from '../transactions/service.js';
+import type { SavedCardService } from '../transactions/saved-cards.js';
 import type { RequestValidator } from '../validation/request-validator.js';
 import type { ValueGenerator } from '../support/value-generator.js';
 
@@ -21,6 +22,8 @@ export interface AppContext {
   validator: RequestValidator;
   dispatcher: CallbackDispatcher;
   transactions: TransactionService;
+  /** Saved cards (`card.storedOnFile`): tokens, two-click, one-click, delete. */
+  savedCards: SavedCardService;
   merchants: ReadonlyMap<string, Merchant>;
   scenarios: ScenarioRegistry;
   requestLog: RequestLog;

@@ -1,0 +1,163 @@
+import { testCardByMask, type TestCard } from '../channels/test-cards.js';
+import type { VirtualClock } from '../clock/clock.js';
+import { requestOf, type InitiateRequest } from '../model/initiate-request.js';
+import type { SavedCard } from '../model/saved-card.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import type { Store } from '../store/store.js';
+import type { ValueGenerator } from '../support/value-generator.js';
+import type { Action } from './lifecycle.js';
+import type { Done, OrderFollower, Refused, TransactionService } from './service.js';
+
+/** Why a saved-card token cannot be used or deleted; each surface words it its own way. */
+export type SavedCardRefusal = 'card-unknown' | 'card-deleted' | 'card-foreign-customer';
+
+/** How a charge on a saved card ends, by the outcome of the test card behind its mask. */
+const ONE_CLICK_OUTCOMES: Record<TestCard['outcome'], { action: 'pay' | 'fail'; cause: string }> = {
+  success: { action: 'pay', cause: 'paid' },
+  // Chosen: a one-click charge has no page for a challenge, so the stored card's 3-D Secure counts as done.
+  challenge: { action: 'pay', cause: 'paid (3-D Secure not asked again on one-click)' },
+  declined: { action: 'fail', cause: 'declined: do not honour' },
+  insufficientFunds: { action: 'fail', cause: 'declined: insufficient funds' },
+};
+
+/** What the saved-card listing of the control API, dashboard and library filters on. */
+export interface SavedCardFilter {
+  merchantId?: string;
+  customerId?: string;
+}
+
+interface SavedCardDeps {
+  store: Store;
+  clock: VirtualClock;
+  generator: ValueGenerator;
+  transactions: TransactionService;
+}
+
+/** `card.storedOnFile` of an order's initiate body, when it is one of the two the gateway knows. */
+export function storedOnFileOf(request: InitiateRequest): 'TO_BE_STORED' | 'STORED' | undefined {
+  const value = request.card?.storedOnFile;
+  return value === 'TO_BE_STORED' || value === 'STORED' ? value : undefined;
+}
+
+/** `card.token` of an initiate body, lower-cased as tokens are stored. */
+export function cardTokenOf(request: InitiateRequest): string | undefined {
+  const token = request.card?.token;
+  return typeof token === 'string' ? token.toLowerCase() : undefined;
+}
+
+/**
+ * Saved cards: created in the same write as the capture of a `TO_BE_STORED` order, used by `STORED` orders
+ * (two-click on the card page, one-click through the gateway), deleted by the merchant.
+ */
+export class SavedCardService implements OrderFollower {
+  constructor(private readonly deps: SavedCardDeps) {
+    deps.transactions.follow(this);
+  }
+
+  /** A capture of a `TO_BE_STORED` order saves its card; any move of a `STORED` order records which saved card it was. */
+  moved(tx: StoredTransaction, action: Action): SavedCard[] {
+    const request = requestOf(tx);
+    const mode = storedOnFileOf(request);
+    if (mode === 'STORED') {
+      const saved = this.record(tx.merchantId, cardTokenOf(request) ?? '');
+      if (saved && tx.card) {
+        // The card the shopper confirmed is the saved one: its own mask and brand, whatever page or API paid it.
+        tx.card = { mask: saved.card.mask, info: { ...saved.card.info } };
+        tx.cardToken = saved.id;
+      }
+      return [];
+    }
+    const customerId = request.customer.id;
+    if (mode !== 'TO_BE_STORED' || action !== 'pay' || !tx.card || !customerId) return [];
+    // Chosen: the same card saved again by the same customer keeps its live token.
+    const existing = this.list({ merchantId: tx.merchantId, customerId })
+      .find((c) => c.deletedAt === undefined && c.card.mask === tx.card!.mask && c.card.info.brand === tx.card!.info.brand);
+    if (existing) {
+      tx.cardToken = existing.id;
+      return [];
+    }
+    const saved: SavedCard = {
+      kind: 'savedCard', id: this.newToken(tx.merchantId), merchantId: tx.merchantId, customerId,
+      card: { mask: tx.card.mask, info: { ...tx.card.info } }, savedBy: tx.orderId, createdAt: this.deps.clock.now(),
+    };
+    this.deps.store.addCustomerRecord(saved);
+    tx.cardToken = saved.id;
+    return [saved];
+  }
+
+  /** The merchant's saved card behind `token` (deleted ones too), if any. */
+  record(merchantId: string, token: string): SavedCard | undefined {
+    return this.deps.store.getCustomerRecord('savedCard', merchantId, token.toLowerCase());
+  }
+
+  /** The saved card of any merchant behind `token`. */
+  find(token: string): SavedCard | undefined {
+    const id = token.toLowerCase();
+    return this.deps.store.customerRecords('savedCard').find((c) => c.id === id);
+  }
+
+  /** Saved cards, oldest first, of one merchant and/or customer when given. */
+  list(filter: SavedCardFilter = {}): SavedCard[] {
+    return this.deps.store.customerRecords('savedCard').filter((c) =>
+      (filter.merchantId === undefined || c.merchantId === filter.merchantId) && (filter.customerId === undefined || c.customerId === filter.customerId));
+  }
+
+  /** Whether `customerId` of `merchantId` may pay with `token`: it must be theirs and not deleted. */
+  usable(merchantId: string, customerId: string, token: string): Done<{ card: SavedCard }> | Refused<SavedCardRefusal> {
+    const card = this.record(merchantId, token);
+    if (!card) return { ok: false, refusal: 'card-unknown' };
+    if (card.deletedAt !== undefined) return { ok: false, refusal: 'card-deleted' };
+    if (card.customerId !== customerId) return { ok: false, refusal: 'card-foreign-customer' };
+    return { ok: true, card };
+  }
+
+  /** The saved card a `STORED` order pays with (initiate checked it was usable). */
+  cardOf(tx: StoredTransaction): SavedCard | undefined {
+    const request = requestOf(tx);
+    const token = storedOnFileOf(request) === 'STORED' ? cardTokenOf(request) : undefined;
+    return token === undefined ? undefined : this.record(tx.merchantId, token);
+  }
+
+  /**
+   * The card-page card behind a saved one: its test card (which decides the outcome), or a card that succeeds.
+   * A saved card keeps no number, so any other card is named by its mask (`maskOf` of a mask is the mask).
+   */
+  testCardOf(card: SavedCard): TestCard {
+    return testCardByMask(card.card.mask) ?? { number: card.card.mask, outcome: 'success', info: { ...card.card.info } };
+  }
+
+  /** Deletes the merchant's token: refused from then on. The record stays, marked, for the dashboard and the orders that used it. */
+  async delete(merchantId: string, token: string): Promise<Done<{ card: SavedCard }> | Refused<'card-unknown' | 'card-deleted'>> {
+    const card = this.record(merchantId, token);
+    if (!card) return { ok: false, refusal: 'card-unknown' };
+    if (card.deletedAt !== undefined) return { ok: false, refusal: 'card-deleted' };
+    card.deletedAt = this.deps.clock.now();
+    await this.deps.store.commit(card);
+    return { ok: true, card };
+  }
+
+  /**
+   * Charges a pending `STORED` order at once (one-click): FAILURE when its scenario's outcome is `fail` or
+   * its saved test card declines, else CAPTURED (a scenario's later outcome is replaced by this one). Its callback goes out as for any payment.
+   */
+  async charge(tx: StoredTransaction): Promise<void> {
+    const card = this.cardOf(tx);
+    if (!card || tx.status !== 'REQUEST_INITIATED') return;
+    const testCard = this.testCardOf(card);
+    tx.card = { mask: card.card.mask, info: { ...card.card.info } };
+    tx.checkout.step = 'done';
+    if (tx.scheduledOutcome?.action === 'fail') {
+      await this.deps.transactions.apply(tx, 'fail', `one-click charge on saved card ${card.card.mask}: scenario "${tx.scenario}" fails it`);
+      return;
+    }
+    const outcome = ONE_CLICK_OUTCOMES[testCard.outcome];
+    await this.deps.transactions.apply(tx, outcome.action, `one-click charge on saved card ${card.card.mask}: ${outcome.cause}`);
+  }
+
+  private newToken(merchantId: string): string {
+    let token: string;
+    do token = this.deps.generator.token();
+    while (this.record(merchantId, token));
+    return token;
+  }
+}
