@@ -195,6 +195,7 @@ function paymentSchemas(): Json {
   const card = {
     type: 'object', required: ['mask', 'info'], description: 'Orders a card was entered for.',
     properties: {
+      token: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'The saved card\'s token, when the order saved the card (card.storedOnFile TO_BE_STORED) or was paid with it.' },
       mask: { type: 'string', examples: ['512345xxxxxx0008'] },
       info: { type: 'object', required: ['brand', 'issuing', 'type', 'subType', 'country'], properties: Object.fromEntries(['brand', 'issuing', 'type', 'subType', 'country'].map((k) => [k, { type: 'string' }])) },
     },
