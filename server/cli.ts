@@ -1,9 +1,13 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig } from './config.js';
 import type { Config } from './model/config.js';
 import { startInstance, type Instance } from './instance.js';
 import { ScenarioError } from './scenarios/loader.js';
 import { StoreError } from './store/store.js';
+import { createLogger } from './support/logger.js';
+import { PACKAGE_ROOT } from './support/paths.js';
 
 function fatal(message: string): never {
   process.stderr.write(`finnet-mock: ${message}\n`);
@@ -28,6 +32,10 @@ function banner(config: Config, url: string, publicUrl: string): string {
   ].join('\n');
 }
 
+function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 async function main(): Promise<void> {
   // A log that cannot be written (a full disk, a closed pipe) must not stop the simulator.
   process.stdout.on('error', () => {});
@@ -37,6 +45,10 @@ async function main(): Promise<void> {
     process.stdout.write(helpText());
     return;
   }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
   let config: Config;
   try {
     config = loadConfig(argv, process.env);
@@ -44,6 +56,7 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fatal(err.message);
     throw err;
   }
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   // Listening for signals before start-up: one that comes while the data file opens stops as soon as it is open.
   let instance: Instance | null = null;
   let requested: string | null = null;
@@ -54,12 +67,12 @@ async function main(): Promise<void> {
       requested = signal;
       return;
     }
-    instance.ctx.logger.info(`${signal}: finishing in-flight requests and flushing the data file`);
-    instance.stop().then(() => process.exit(0), (err: Error) => fatal(`could not stop cleanly: ${err.message}`));
+    logger.info(`${signal}: finishing in-flight requests and flushing the data file`);
+    instance.stop().then(() => logger.flush()).then(() => process.exit(0), (err: Error) => fatal(`could not stop cleanly: ${err.message}`));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  instance = await startInstance(config).catch((err: unknown) => {
+  instance = await startInstance(config, logger).catch((err: unknown) => {
     if (err instanceof ConfigError || err instanceof StoreError || err instanceof ScenarioError) fatal(err.message);
     throw err;
   });

@@ -1,12 +1,12 @@
 import { acceptedTypes, channelOf } from './channels/table.js';
-import { parseDuration } from './support/duration.js';
+import { durationText, parseDuration } from './support/duration.js';
 import { SCENARIO_DIR } from './support/paths.js';
 import type { Config, DisabledChannel, Merchant } from './model/config.js';
 import { FINAL_STATUSES, type PaymentStatus } from './model/transaction.js';
 import { FAILURE_WORDS, type FailureWord } from './model/scenario.js';
 import { readPrivateKeyPem } from './callbacks/snap-signature.js';
 import { canonicalStatus } from './callbacks/status-words.js';
-import { LOG_LEVELS, type LogLevel } from './support/logger.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './support/logger.js';
 
 export class ConfigError extends Error {}
 
@@ -108,6 +108,14 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       return level as LogLevel;
     },
   },
+  logFormat: {
+    key: 'logFormat', flag: '--log-format', env: 'LOG_FORMAT', help: 'human (one readable line per event) | json (one JSON object per line, for log collectors)',
+    parse: (v) => {
+      const format = last(v).trim().toLowerCase();
+      if (!(LOG_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`log format "${format}" must be one of ${LOG_FORMATS.join(', ')}`);
+      return format as LogFormat;
+    },
+  },
   successMessage: { key: 'successMessage', flag: '--success-message', env: 'FINNET_MOCK_SUCCESS_MESSAGE', help: 'responseMessage of successful answers', parse: (v) => last(v) },
   callbackRetries: { key: 'callbackRetries', flag: '--callback-retries', env: 'FINNET_MOCK_CALLBACK_RETRIES', help: 'delays before each callback retry, e.g. 5s,30s,2m (none = no retry)', parse: parseRetries },
   callbackTimeoutMs: {
@@ -119,14 +127,14 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     parse: (v) => v.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean),
   },
   callbackHosts: {
-    key: 'callbackHosts', flag: '--callback-hosts', env: 'FINNET_MOCK_CALLBACK_HOSTS', help: 'hosts callbacks may go to, e.g. localhost,*.internal (default any)', repeatable: true,
+    key: 'callbackHosts', flag: '--callback-hosts', env: 'FINNET_MOCK_CALLBACK_HOSTS', help: 'hosts callbacks may go to, e.g. localhost,*.internal', repeatable: true,
     parse: (v) => v.flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean).map((host) => {
       if (!/^(\*\.)?[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/.test(host)) throw new ConfigError(`callback host "${host}" must be a host name such as localhost or *.example.com`);
       return host;
     }),
   },
   callbackStatuses: {
-    key: 'callbackStatuses', flag: '--callback-statuses', env: 'FINNET_MOCK_CALLBACK_STATUSES', help: `final statuses that send a callback (default all: ${FINAL_STATUSES.join(',')}; FAILED = FAILURE)`,
+    key: 'callbackStatuses', flag: '--callback-statuses', env: 'FINNET_MOCK_CALLBACK_STATUSES', help: 'final statuses that send a callback (FAILED = FAILURE)',
     parse: (v) => last(v).split(',').map((s) => canonicalStatus(s.trim().toUpperCase())).filter(Boolean).map((status) => {
       if (!FINAL_STATUSES.includes(status as PaymentStatus)) throw new ConfigError(`callback status "${status}" must be one of ${FINAL_STATUSES.join(', ')} (or FAILED)`);
       return status as PaymentStatus;
@@ -141,7 +149,7 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     },
   },
   callbackRsaKey: {
-    key: 'callbackRsaKey', flag: '--callback-rsa-key', env: 'FINNET_MOCK_CALLBACK_RSA_KEY', help: 'PEM file of the RSA-4096 private key that signs x-signature (default: the shipped, public keys/callback-rsa.pem)',
+    key: 'callbackRsaKey', flag: '--callback-rsa-key', env: 'FINNET_MOCK_CALLBACK_RSA_KEY', help: 'PEM file of the RSA-4096 private key that signs x-signature',
     parse: (v) => readPrivateKeyPem(last(v).trim()),
   },
   allowedHosts: {
@@ -168,6 +176,7 @@ export const DEFAULTS: Config = {
   db: 'data/finnet-mock.json',
   merchants: [DEFAULT_MERCHANT],
   logLevel: 'info',
+  logFormat: 'human',
   successMessage: 'Success',
   callbackRetries: [5, 30, 120, 600, 1800, 3600],
   callbackTimeoutMs: 10_000,
@@ -191,10 +200,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (!flag.startsWith('-')) throw new ConfigError(`unexpected "${arg}": a value follows its option, e.g. --port 4000 (see --help)`);
     const setting = byFlag.get(flag);
     if (!setting) throw new ConfigError(`unknown option ${flag} (see --help)`);
     const value = inline ?? argv[++i];
-    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    if (value === undefined) throw new ConfigError(`${flag} needs a value (see --help)`);
+    // `--db --port 0` forgot the data file: the next option is not taken as the value.
+    if (inline === undefined && looksLikeOption(value)) throw new ConfigError(`${flag} needs a value, but ${value} follows it (write ${flag}=${value} if that is the value)`);
     const values = fromFlags.get(setting.key) ?? [];
     fromFlags.set(setting.key, setting.repeatable ? [...values, value] : [value]);
   }
@@ -212,7 +224,35 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   return config;
 }
 
+function looksLikeOption(text: string): boolean {
+  return text.startsWith('--') || text === '-h' || text === '-v';
+}
+
+/** Defaults that are not a plain value of `DEFAULTS` (unset, empty, objects, milliseconds), as a person reads them. */
+const DEFAULT_TEXT: Partial<Record<keyof Config, string>> = {
+  publicUrl: 'http://localhost:<port>',
+  seed: 'a new random one each start',
+  merchants: DEFAULTS.merchants.map((m) => `${m.id}:${m.key}`).join(','),
+  callbackRetries: DEFAULTS.callbackRetries.map((s) => durationText(s * 1000)).join(','),
+  callbackTimeoutMs: durationText(DEFAULTS.callbackTimeoutMs),
+  scenarios: 'the scenarios/ folder of the package',
+  callbackHosts: 'any host',
+  callbackRsaKey: 'the shipped, public keys/callback-rsa.pem',
+  allowedHosts: 'none set',
+  adminToken: 'none (open)',
+  disabledChannels: 'none',
+};
+
+function defaultText(key: keyof Config): string {
+  const value = DEFAULTS[key];
+  return DEFAULT_TEXT[key] ?? (Array.isArray(value) ? value.join(',') : String(value));
+}
+
 export function helpText(): string {
-  const rows = Object.values(SETTINGS).map((s) => `  ${`${s.flag} <value>`.padEnd(28)} ${s.env.padEnd(30)} ${s.help}`);
-  return ['Usage: finnet-mock [options]', '', '  option                       env var                        meaning', ...rows, ''].join('\n');
+  const row = (flag: string, env: string, help: string) => `  ${flag.padEnd(28)} ${env.padEnd(30)} ${help}`;
+  const rows = (Object.values(SETTINGS) as Setting<keyof Config>[]).map((s) => row(`${s.flag} <value>`, s.env, `${s.help} [default: ${defaultText(s.key)}]`));
+  return [
+    'Usage: finnet-mock [options]', '', row('option', 'env var', 'meaning'), ...rows,
+    row('--help, -h', '', 'this list'), row('--version, -v', '', 'the version of finnet-mock'), '',
+  ].join('\n');
 }

@@ -1,4 +1,4 @@
-import type { LogLevel } from '../support/logger.js';
+import type { LogFormat, LogLevel } from '../support/logger.js';
 import type { FailureWord } from './scenario.js';
 import type { PaymentStatus } from './transaction.js';
 
@@ -25,6 +25,8 @@ export interface Config {
   merchants: Merchant[];
   seed?: string;
   logLevel: LogLevel;
+  /** `human` lines or one JSON object a line. */
+  logFormat: LogFormat;
   /** `responseMessage` of successful answers (the live sandbox says `Request has been processed successfully`). */
   successMessage: string;
   /** Seconds to wait before each retry of a failed callback; after the last one the delivery gives up. */
