@@ -19,6 +19,10 @@ interface Setting<K extends keyof Config> {
   help: string;
   /** Repeatable flags collect every value. */
   repeatable?: boolean;
+  /** The library option's name, when it is not the `Config` key. */
+  option?: string;
+  /** A library option given as a number is milliseconds (else the number is written as the flag's text). */
+  duration?: boolean;
   parse(values: string[]): Config[K];
 }
 
@@ -62,15 +66,36 @@ function parsePublicUrl(values: string[]): string {
   return text;
 }
 
+// Settings also take units in words ('16 minutes', '1 hour'), as a person writes them in a test suite.
+const UNIT_WORDS: Record<string, string> = {
+  millisecond: 'ms', milliseconds: 'ms', sec: 's', secs: 's', second: 's', seconds: 's', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
+  hour: 'h', hours: 'h', day: 'd', days: 'd',
+};
+
+/** A setting's duration in ms: `250ms`, `5s`, `16m`, `16 minutes`; a bare whole number is seconds, as the flags write them. */
+function settingDuration(text: string): number | null {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const worded = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(trimmed);
+  const unit = worded ? UNIT_WORDS[worded[2]!.toLowerCase()] : undefined;
+  return parseDuration(worded && unit ? `${worded[1]}${unit}` : trimmed);
+}
+
 function parseRetries(values: string[]): number[] {
   const text = last(values).trim();
   if (text === '' || text === 'none') return [];
   return text.split(',').map((part) => {
-    // A bare number means seconds here, as the retry schedule is written in seconds.
-    const ms = parseDuration(/^\s*\d+\s*$/.test(part) ? `${part.trim()}s` : part);
-    if (ms === null) throw new ConfigError(`callback retry "${part}" must be a duration such as 5s, 2m or 1h`);
+    const ms = settingDuration(part);
+    if (ms === null) throw new ConfigError(`callback retry "${part.trim()}" must be a duration such as 5s, 2m, 1h or 16 minutes`);
     return ms / 1000;
   });
+}
+
+function parseCallbackTimeout(values: string[]): number {
+  const text = last(values).trim();
+  const ms = settingDuration(text);
+  if (ms === null || ms < 1000 || ms > 300_000) throw new ConfigError(`callback timeout "${text}" must be from 1 to 300 seconds (10, 10s, 1500ms or 2 minutes)`);
+  return ms;
 }
 
 // A host name (optionally `*.`-prefixed, a trailing dot allowed) or IP address, never a port, scheme or path.
@@ -117,10 +142,10 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     },
   },
   successMessage: { key: 'successMessage', flag: '--success-message', env: 'FINNET_MOCK_SUCCESS_MESSAGE', help: 'responseMessage of successful answers', parse: (v) => last(v) },
-  callbackRetries: { key: 'callbackRetries', flag: '--callback-retries', env: 'FINNET_MOCK_CALLBACK_RETRIES', help: 'delays before each callback retry, e.g. 5s,30s,2m (none = no retry)', parse: parseRetries },
+  callbackRetries: { key: 'callbackRetries', flag: '--callback-retries', env: 'FINNET_MOCK_CALLBACK_RETRIES', help: 'delays before each callback retry, e.g. 5s,30s,2m (none = no retry)', duration: true, parse: parseRetries },
   callbackTimeoutMs: {
-    key: 'callbackTimeoutMs', flag: '--callback-timeout', env: 'FINNET_MOCK_CALLBACK_TIMEOUT', help: 'seconds a callback receiver may take',
-    parse: (v) => integerIn('callback timeout', 1, 300)(v) * 1000,
+    key: 'callbackTimeoutMs', flag: '--callback-timeout', env: 'FINNET_MOCK_CALLBACK_TIMEOUT', help: 'how long a callback receiver may take: seconds, or a duration such as 1500ms',
+    option: 'callbackTimeout', duration: true, parse: parseCallbackTimeout,
   },
   scenarios: {
     key: 'scenarios', flag: '--scenarios', env: 'FINNET_MOCK_SCENARIOS', help: 'scenario folders (repeatable, or a comma list)', repeatable: true,
@@ -188,6 +213,20 @@ export const DEFAULTS: Config = {
   allowedHosts: [],
 };
 
+/** Each given setting's text read by its one parser on top of `base`; a mistake is one ConfigError line starting with `label`. */
+function applySettings(base: Config, given: Map<keyof Config, string[]>, label: (setting: Setting<keyof Config>) => string): Config {
+  const config: Config = { ...base };
+  for (const [key, values] of given) {
+    const setting = SETTINGS[key] as Setting<keyof Config>;
+    try {
+      (config as unknown as Record<string, unknown>)[key] = setting.parse(values);
+    } catch (err) {
+      throw new ConfigError(`${label(setting)}: ${(err as Error).message}`);
+    }
+  }
+  return config;
+}
+
 /** Settings from the environment, then flags (flags win); every mistake is one ConfigError line. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const byFlag = new Map(Object.values(SETTINGS).map((s) => [s.flag, s as Setting<keyof Config>]));
@@ -211,17 +250,43 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     fromFlags.set(setting.key, setting.repeatable ? [...values, value] : [value]);
   }
   for (const [key, values] of fromFlags) given.set(key, values);
+  return applySettings(DEFAULTS, given, (setting) => `${setting.flag} / ${setting.env}`);
+}
 
-  const config: Config = { ...DEFAULTS };
-  for (const [key, values] of given) {
-    const setting = SETTINGS[key] as Setting<keyof Config>;
+const optionName = (setting: Setting<keyof Config>) => setting.option ?? setting.key;
+
+/** A library option's value as the flag's text: a number is milliseconds for a duration, a merchant object `id:key`, a list one value each (or a comma list). */
+function optionTexts(setting: Setting<keyof Config>, value: unknown): string[] {
+  const text = (item: unknown): string => {
+    if (typeof item === 'string') return item;
+    if (typeof item === 'number') return setting.duration ? `${item}ms` : String(item);
+    const merchant = item as Partial<Merchant> | null;
+    if (setting.key === 'merchants' && typeof merchant?.id === 'string' && typeof merchant.key === 'string') return `${merchant.id}:${merchant.key}`;
+    throw new ConfigError(`must be written as for ${setting.flag} (text${setting.duration ? ' or milliseconds' : ''}), got ${JSON.stringify(item) ?? typeof item}`);
+  };
+  if (!Array.isArray(value)) return [text(value)];
+  const texts = value.map(text);
+  return setting.repeatable ? texts : [texts.join(',')];
+}
+
+/**
+ * The library's options (`startFinnetMock({...})`) read by the same parsers as the flags, on top of `base`:
+ * `port: '4000'` or `4000`, `callbackRetries: '5s,30s'` or `['5s', 30_000]`; a mistake is one ConfigError line.
+ */
+export function configFromOptions(options: Record<string, unknown>, base: Config): Config {
+  const byOption = new Map((Object.values(SETTINGS) as Setting<keyof Config>[]).map((s) => [optionName(s), s]));
+  const given = new Map<keyof Config, string[]>();
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    const setting = byOption.get(name);
+    if (!setting) throw new ConfigError(`finnet-mock: unknown option ${name} (options: ${[...byOption.keys()].join(', ')})`);
     try {
-      (config as unknown as Record<string, unknown>)[key] = setting.parse(values);
+      given.set(setting.key, optionTexts(setting, value));
     } catch (err) {
-      throw new ConfigError(`${setting.flag} / ${setting.env}: ${(err as Error).message}`);
+      throw new ConfigError(`finnet-mock: option ${name}: ${(err as Error).message}`);
     }
   }
-  return config;
+  return applySettings(base, given, (setting) => `finnet-mock: option ${optionName(setting)}`);
 }
 
 function looksLikeOption(text: string): boolean {

@@ -1,31 +1,154 @@
-import type { Delivery } from './model/delivery.js';
 import { waitForDelivered } from './callbacks/wait.js';
-import { DEFAULTS } from './config.js';
+import { configFromOptions, DEFAULTS } from './config.js';
 import type { Config, Merchant } from './model/config.js';
-import { deliveryView, transactionView } from './control/views.js';
+import type { Delivery as StoredDelivery, DeliveryAttempt as StoredAttempt } from './model/delivery.js';
+import type { CallbackBehaviour, FailureWord, InitiateOverride, ScenarioMatch, ScheduledAction } from './model/scenario.js';
+import type { CardInfo, PaymentStatus, TimelineEvent } from './model/transaction.js';
+import { deliveryView, requestView, transactionView } from './control/views.js';
 import { startInstance } from './instance.js';
 import { createLogger } from './support/logger.js';
 import { Operations, type OperatorAction, type Outcome } from './operations/operations.js';
-import { parseScenarios } from './scenarios/loader.js';
-import type { PaymentStatus, StoredTransaction } from './model/transaction.js';
+import { readRequestFilter, type LoggedRequest as StoredRequest, type RequestFilter } from './operations/request-log.js';
+import { parseScenarios, ScenarioError } from './scenarios/loader.js';
 
-export type { Config, Merchant } from './model/config.js';
-export type { PaymentStatus, StoredTransaction } from './model/transaction.js';
-export type { Delivery, DeliveryAttempt } from './model/delivery.js';
+export type { Merchant } from './model/config.js';
+export type { CardInfo, PaymentStatus } from './model/transaction.js';
+export type { RequestFilter } from './operations/request-log.js';
 export { phpJsonEncode } from './callbacks/php-json.js';
 export { hmacSha512 } from './callbacks/signature.js';
+export { signCallback, verifyCallback } from './callbacks/verify-callback.js';
 
-export interface StartOptions extends Partial<Omit<Config, 'merchants'>> {
-  /** Merchants as `{id, key}` or `"id:key"`; default the docs' FINPAY770:SoSecret123. */
-  merchants?: (Merchant | string)[];
+// ---- Options: the settings in the forms the flags take -------------------------------------------------
+
+/** A duration: milliseconds, or text as the flags take it (`'250ms'`, `'5s'`, `'16m'`, `'16 minutes'`). */
+export type Duration = number | string;
+
+/** `startFinnetMock` options: the [settings](README.md#settings), each also in the flag's written form. */
+export interface StartOptions {
+  /** Default 0: a free port. */
+  port?: number | string;
+  host?: string;
+  publicUrl?: string;
+  /** Default `:memory:`. */
+  db?: string;
+  /** `{id, key}` or `'id:key'`; default the docs' FINPAY770:SoSecret123. */
+  merchants?: (Merchant | string)[] | string;
+  seed?: string | number;
+  /** Default `silent`. */
+  logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  successMessage?: string;
+  /** `'5s,30s,2m'`, `'none'`, or a list of durations (`[5000, '30s']`). */
+  callbackRetries?: string | Duration[];
+  /** How long a callback receiver may take: 1 s to 5 min; a bare number in text is seconds (`'10'`), as the flag. */
+  callbackTimeout?: Duration;
+  scenarios?: string | string[];
+  callbackHosts?: string | string[];
+  callbackStatuses?: string | (PaymentStatus | 'FAILED')[];
+  failureStatus?: FailureWord;
+  /** Path of a PEM RSA-4096 private key, as the flag. */
+  callbackRsaKey?: string;
+  allowedHosts?: string | string[];
+  adminToken?: string;
+  /** `'merchantId:type'` (`'*:ovo'` for every merchant). */
+  disabledChannels?: string | string[];
+}
+
+// ---- What the simulator hands out: copies, times as ISO strings ------------------------------------------
+
+export interface DeliveryAttempt extends Omit<StoredAttempt, 'at'> {
+  /** Virtual time the attempt left, ISO 8601. */
+  at: string;
+}
+
+/** One callback (one final transition of one order) with its delivery attempts. */
+export interface Delivery extends Omit<StoredDelivery, 'createdAt' | 'nextAttemptAt' | 'attempts'> {
+  createdAt: string;
+  nextAttemptAt: string | null;
+  attempts: DeliveryAttempt[];
+}
+export type Callback = Delivery;
+
+/** `result.payment` of a callback and of check-status. */
+export interface PaymentResult {
+  /** The stored status, but a failure worded FAILURE or FAILED (`--failure-status`). */
+  status: Exclude<PaymentStatus, 'FAILURE'> | FailureWord;
+  statusDesc: string;
+  userDesc: string;
+  /** Jakarta time, once the order left REQUEST_INITIATED. */
+  datetime?: string;
+  /** Once paid. */
+  reference?: string;
+  channel?: string | null;
+  amount: number;
+}
+
+/** The JSON body of a callback, keys in the order sent (see `callbackFields` in server/channels/gateway-body.ts). */
+export interface CallbackBody {
+  merchant: { id: string };
+  customer: { id: string };
+  order: { id: string; reference: string; amount: number; currency: string };
+  card?: { mask: string; info: CardInfo };
+  transaction: { acquirerId: null };
+  sourceOfFunds: { type: string; paymentCode?: string };
+  meta: { data: unknown };
+  result: { payment: PaymentResult; refund?: { amount: number; datetime: string } };
+  signature: string;
+}
+
+/** A callback with its body parsed. */
+export type ReceivedCallback = Callback & { json: CallbackBody };
+
+/** One order as the control API shows it. */
+export interface Transaction {
+  merchantId: string;
+  orderId: string;
+  channel: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  createdAt: string;
+  expiresAt: string;
+  scenario: string | null;
+  reference: string;
+  /** The initiate body as sent. */
+  request: Record<string, unknown>;
+  /** The initiate answer. */
+  response: Record<string, unknown>;
+  timeline: (Omit<TimelineEvent, 'at'> & { at: string })[];
+  callbacks: Callback[];
+}
+
+/** One gateway request from the request log. */
+export interface LoggedRequest extends Omit<StoredRequest, 'at'> {
+  at: string;
+}
+
+/** A scenario as a merchant writes it (the format of scenario files, schemas/scenario.json). */
+export interface Scenario {
+  name: string;
+  description?: string;
+  enabled?: boolean;
+  match?: ScenarioMatch;
+  effects: {
+    initiate?: Omit<InitiateOverride, 'delayMs'> & { delay?: Duration };
+    /** Link validity instead of order.timeout or the channel default. */
+    expiry?: Duration;
+    outcome?: { action: ScheduledAction; after?: Duration };
+    callback?: Omit<CallbackBehaviour, 'delayMs' | 'statuses'> & { delay?: Duration; statuses?: (PaymentStatus | 'FAILED')[] };
+  };
 }
 
 export interface WaitOptions {
   /** Wait for a callback reporting this status (PAID, FAILURE, …); any status otherwise. */
-  status?: PaymentStatus;
-  /** Default 10 s. */
+  status?: PaymentStatus | 'FAILED';
+  /** Default 10 s (real time). */
   timeoutMs?: number;
   merchantId?: string;
+}
+
+export interface AttemptWaitOptions extends WaitOptions {
+  /** `false`: the first failed attempt (a refused, failing or silent receiver); default `true`, the first delivered one. */
+  delivered?: boolean;
 }
 
 /** A running simulator, for a test suite. */
@@ -36,25 +159,33 @@ export interface FinnetMock {
   merchant: Merchant & { authorization: string };
   merchants: Merchant[];
   /** Moves an order as the shopper or the channel would; the callback follows. */
-  pay(orderId: string, merchantId?: string): Promise<StoredTransaction>;
-  fail(orderId: string, merchantId?: string): Promise<StoredTransaction>;
-  expire(orderId: string, merchantId?: string): Promise<StoredTransaction>;
-  cancel(orderId: string, merchantId?: string): Promise<StoredTransaction>;
+  pay(orderId: string, merchantId?: string): Promise<Transaction>;
+  fail(orderId: string, merchantId?: string): Promise<Transaction>;
+  expire(orderId: string, merchantId?: string): Promise<Transaction>;
+  cancel(orderId: string, merchantId?: string): Promise<Transaction>;
   /** Moves the virtual clock forward (ms or `'15m'`), running expiries, retries and scheduled outcomes on the way. */
-  advanceClock(by: number | string): Promise<void>;
+  advanceClock(by: Duration): Promise<void>;
   /** The clock's state changes at once; the promises say when it is saved. */
   clock: { now(): number; freeze(): Promise<void>; resume(): Promise<void>; set(epochMs: number): Promise<void>; reset(): Promise<void> };
   /** Resolves with the first delivered callback for the order (rejects after the timeout). */
-  waitForCallback(orderId: string, options?: WaitOptions): Promise<Delivery & { json: Record<string, unknown> }>;
+  waitForCallback(orderId: string, options?: WaitOptions): Promise<ReceivedCallback>;
+  /** Resolves with the order's first callback attempt that was delivered, or with `delivered: false` that failed, and that attempt. */
+  waitForCallbackAttempt(orderId: string, options?: AttemptWaitOptions): Promise<{ callback: ReceivedCallback; attempt: DeliveryAttempt }>;
   /** Every stored transaction, newest first, with timelines and callbacks. */
-  transactions(): Record<string, unknown>[];
-  transaction(orderId: string, merchantId?: string): Record<string, unknown> | undefined;
-  /** Adds runtime scenarios (same format as scenario files). */
-  addScenario(scenario: unknown): void;
+  transactions(): Transaction[];
+  transaction(orderId: string, merchantId?: string): Transaction | undefined;
+  /** Logged gateway requests, newest first, with their headers; every filter given must hold. */
+  requests(filter?: RequestFilter): LoggedRequest[];
+  /** Adds runtime scenarios (replacing runtime ones of the same name). */
+  addScenario(scenario: Scenario | Scenario[]): void;
   /** Forgets every transaction, callback, request and runtime scenario, and puts the clock back. */
   reset(): Promise<void>;
   stop(): Promise<void>;
 }
+
+// ---- The handle ------------------------------------------------------------------------------------------
+
+const LIBRARY_DEFAULTS: Config = { ...DEFAULTS, port: 0, db: ':memory:', logLevel: 'silent' };
 
 /** What a successful operation gave; a refused one is thrown with its sentence. */
 function accepted<T>(outcome: Outcome<T>): T {
@@ -62,34 +193,43 @@ function accepted<T>(outcome: Outcome<T>): T {
   return outcome;
 }
 
-function toMerchant(m: Merchant | string): Merchant {
-  if (typeof m !== 'string') return m;
-  const colon = m.indexOf(':');
-  if (colon < 1) throw new Error(`merchant "${m}" must be written id:key`);
-  return { id: m.slice(0, colon), key: m.slice(colon + 1) };
+// Copies: a test that changes what it was given does not change the simulator.
+const copy = <T>(view: Record<string, unknown>): T => structuredClone(view) as T;
+
+function received(delivery: StoredDelivery): ReceivedCallback {
+  return { ...copy<Callback>(deliveryView(delivery)), json: JSON.parse(delivery.body) as CallbackBody };
 }
 
 /**
  * Starts an isolated simulator in this process: in memory, on a free port, quiet. One per test file is
- * the usual pattern; `reset()` between tests.
+ * the usual pattern; `reset()` between tests. Bad options throw one line naming the option.
  */
 export async function startFinnetMock(options: StartOptions = {}): Promise<FinnetMock> {
-  const { merchants: given, ...rest } = options;
-  const config: Config = {
-    ...DEFAULTS, port: 0, db: ':memory:', logLevel: 'silent', ...rest,
-    merchants: given ? given.map(toMerchant) : DEFAULTS.merchants,
-  };
+  const config = configFromOptions(options as Record<string, unknown>, LIBRARY_DEFAULTS);
   const instance = await startInstance(config, createLogger(config.logLevel));
   const { ctx } = instance;
   const first = config.merchants[0]!;
-
   const operations = new Operations(ctx);
-  const act = (action: OperatorAction) => async (orderId: string, merchantId?: string) => accepted(await operations.act(orderId, action, 'library', merchantId)).tx;
+  const view = (tx: Parameters<typeof transactionView>[1]) => copy<Transaction>(transactionView(ctx, tx));
+  const act = (action: OperatorAction) => async (orderId: string, merchantId?: string) =>
+    view(accepted(await operations.act(orderId, action, 'library', merchantId)).tx);
+  const waitFor = async (orderId: string, opts: AttemptWaitOptions) => {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const delivered = opts.delivered ?? true;
+    const delivery = await waitForDelivered(ctx.store, ctx.dispatcher, {
+      orderId, timeoutMs, delivered, ...(opts.status ? { status: opts.status } : {}), ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
+    });
+    if (!delivery) {
+      throw new Error(`finnet-mock: no ${delivered ? 'delivered callback' : 'failed callback attempt'} for order ${orderId}${opts.status ? ` with status ${opts.status}` : ''} within ${timeoutMs} ms`);
+    }
+    const callback = received(delivery);
+    return { callback, attempt: callback.attempts.find((a) => a.delivered === delivered)! };
+  };
 
   return {
     url: instance.url,
     merchant: { ...first, authorization: `Basic ${Buffer.from(`${first.id}:${first.key}`).toString('base64')}` },
-    merchants: config.merchants,
+    merchants: config.merchants.map((m) => ({ ...m })),
     pay: act('pay'),
     fail: act('fail'),
     expire: act('expire'),
@@ -107,19 +247,27 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
       reset: () => operations.clock('reset'),
     },
     async waitForCallback(orderId, opts = {}) {
-      const timeoutMs = opts.timeoutMs ?? 10_000;
-      const delivery = await waitForDelivered(ctx.store, ctx.dispatcher, {
-        orderId, timeoutMs, ...(opts.status ? { status: opts.status } : {}), ...(opts.merchantId ? { merchantId: opts.merchantId } : {}),
-      });
-      if (!delivery) throw new Error(`finnet-mock: no delivered callback for order ${orderId}${opts.status ? ` with status ${opts.status}` : ''} within ${timeoutMs} ms`);
-      return { ...(deliveryView(delivery) as unknown as Delivery), json: JSON.parse(delivery.body) as Record<string, unknown> };
+      return (await waitFor(orderId, { ...opts, delivered: true })).callback;
     },
-    transactions: () => [...ctx.store.transactions()].reverse().map((tx) => transactionView(ctx, tx)),
+    waitForCallbackAttempt: (orderId, opts = {}) => waitFor(orderId, opts),
+    transactions: () => [...ctx.store.transactions()].reverse().map(view),
     transaction(orderId, merchantId) {
       const tx = ctx.store.findTransactions(orderId).find((t) => !merchantId || t.merchantId === merchantId);
-      return tx && transactionView(ctx, tx);
+      return tx && view(tx);
     },
-    addScenario: (scenario) => ctx.scenarios.add(parseScenarios(scenario, 'runtime')),
+    requests(filter = {}) {
+      const read = readRequestFilter(filter as Record<string, unknown>);
+      if ('problem' in read) throw new Error(`finnet-mock: requests(): ${read.problem}`);
+      return ctx.requestLog.find(read.filter).map((r) => copy<LoggedRequest>(requestView(r)));
+    },
+    addScenario(scenario) {
+      try {
+        ctx.scenarios.add(parseScenarios(scenario, 'runtime'));
+      } catch (err) {
+        if (err instanceof ScenarioError) throw new Error(`finnet-mock: invalid scenario: ${err.message}`);
+        throw err;
+      }
+    },
     async reset() {
       accepted(await operations.reset());
     },

@@ -9,6 +9,8 @@ export interface WaitCriteria {
   merchantId?: string;
   /** The payment status the callback must report (PAID, FAILURE or FAILED, …). */
   status?: string;
+  /** Wait for a failed attempt instead (`false`); default a delivered one. */
+  delivered?: boolean;
   timeoutMs: number;
   /** Stops waiting early (the client went away). */
   signal?: AbortSignal;
@@ -19,10 +21,10 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function fits(d: Delivery, c: WaitCriteria): boolean {
   return d.orderId === c.orderId && (c.merchantId === undefined || d.merchantId === c.merchantId)
-    && (c.status === undefined || d.status === canonicalStatus(c.status)) && d.attempts.some((a) => a.delivered);
+    && (c.status === undefined || d.status === canonicalStatus(c.status)) && d.attempts.some((a) => a.delivered === (c.delivered ?? true));
 }
 
-/** Resolves with the first delivered callback that fits, already or once it is; null after the timeout. */
+/** Resolves with the first callback that fits with a delivered (or, asked so, a failed) attempt, already or once it has one; null after the timeout. */
 export function waitForDelivered(store: Store, dispatcher: CallbackDispatcher, criteria: WaitCriteria): Promise<Delivery | null> {
   const candidates = criteria.merchantId === undefined
     ? store.findTransactions(criteria.orderId).flatMap((tx) => store.deliveriesOf(tx.merchantId, tx.orderId))

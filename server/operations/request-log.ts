@@ -1,8 +1,9 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { realMonotonicNow } from '../support/real-time.js';
 
 /** What the log copies out of one gateway exchange (the gateway's `Exchange` has these parts and more). */
 export interface LoggableExchange {
-  req: { method: string; originalUrl: string };
+  req: { method: string; originalUrl: string; headers: IncomingHttpHeaders };
   res: { writableFinished: boolean; statusCode: number };
   startedAt: number;
   merchant?: { id: string };
@@ -33,11 +34,29 @@ export interface LoggedRequest {
   hint: string | null;
   scenario: string | null;
   durationMs: number;
+  /** The request's headers as received (lower-case names), `Authorization` without the merchant key. */
+  headers: Record<string, string>;
   /** The body as received (first 4 KB), also when it was not valid JSON. */
   body: string | null;
 }
 
+/** What `find` selects; every criterion given must hold. */
+export interface RequestFilter {
+  /** The path without the query string, exactly, or up to a trailing `*` (`/pg/payment/card/check/*`). */
+  path?: string;
+  method?: string;
+  orderId?: string;
+  /** The HTTP status answered (0: the connection closed before an answer). */
+  status?: number;
+  merchantId?: string;
+  /** Only answers of 400 and above. */
+  rejected?: boolean;
+}
+
 const BODY_EXCERPT = 4096;
+// A few headers of a few hundred characters are all a test asserts on; the rest would only grow the log.
+const MAX_HEADERS = 16;
+const HEADER_EXCERPT = 256;
 /** Every other text in an entry (path, order id, message, field) is kept to this many characters. */
 const TEXT_EXCERPT = 512;
 
@@ -51,6 +70,24 @@ function excerpt(text: string, max: number): string {
 
 function short(text: string | null | undefined): string | null {
   return text === null || text === undefined ? null : excerpt(text, TEXT_EXCERPT);
+}
+
+/** Basic credentials show their merchant id only: the key stays out of the log, as it stays out of every page. */
+function shownAuthorization(value: string): string {
+  const [scheme = '', credentials = ''] = value.split(' ', 2);
+  if (scheme.toLowerCase() !== 'basic') return `${scheme} …`;
+  const id = Buffer.from(credentials, 'base64').toString('utf8').split(':')[0] ?? '';
+  return `${scheme} ${excerpt(id, TEXT_EXCERPT)}:…`;
+}
+
+function loggedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers).slice(0, MAX_HEADERS)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    kept[excerpt(name, HEADER_EXCERPT)] = name === 'authorization' ? shownAuthorization(text) : excerpt(text, HEADER_EXCERPT);
+  }
+  return kept;
 }
 
 /** `order.id` of a JSON body, so that rejected initiates are found by their order too. */
@@ -75,7 +112,7 @@ export class RequestLog {
       responseCode: short(ex.answer?.responseCode),
       responseMessage: short(ex.answer?.responseMessage),
       field: short(ex.error?.detail?.field), rule: short(ex.error?.detail?.rule), hint: short(ex.hint),
-      scenario: short(ex.scenario),
+      scenario: short(ex.scenario), headers: loggedHeaders(ex.req.headers),
       durationMs: Math.round((realMonotonicNow() - ex.startedAt) * 100) / 100,
       body: ex.bodyText === undefined ? null : excerpt(ex.bodyText, BODY_EXCERPT),
     });
@@ -92,7 +129,56 @@ export class RequestLog {
     return this.entries.slice(-this.capacity).reverse();
   }
 
+  /** The entries that fit, newest first. */
+  find(filter: RequestFilter): LoggedRequest[] {
+    return this.list().filter(matcher(filter));
+  }
+
   clear(merchantId?: string): void {
     this.entries = merchantId === undefined ? [] : this.entries.filter((e) => e.merchantId !== merchantId);
   }
+}
+
+function matcher(f: RequestFilter): (r: LoggedRequest) => boolean {
+  const prefix = f.path?.endsWith('*') ? f.path.slice(0, -1) : undefined;
+  const method = f.method?.toUpperCase();
+  return (r) => {
+    const path = r.path.split('?', 1)[0]!;
+    return (f.path === undefined || (prefix === undefined ? path === f.path : path.startsWith(prefix)))
+      && (method === undefined || r.method === method) && (f.orderId === undefined || r.orderId === f.orderId)
+      && (f.status === undefined || r.status === f.status) && (f.merchantId === undefined || r.merchantId === f.merchantId)
+      && (!f.rejected || r.status >= 400);
+  };
+}
+
+type Read = { value: string | number | boolean } | { problem: string };
+const ok = (value: string | number | boolean): Read => ({ value });
+const bad = (problem: string): Read => ({ problem });
+
+/** How each filter is read from text (a query string), or the sentence saying why it cannot be. */
+const FILTER_READERS: Record<keyof RequestFilter, (text: string) => Read> = {
+  path: (text) => (text.startsWith('/') ? ok(text) : bad('must be a path starting with /, e.g. /pg/payment/card/check/ORD-1 or /pg/payment/card/check/*')),
+  method: (text) => (/^[A-Za-z]{1,16}$/.test(text) ? ok(text.toUpperCase()) : bad('must be an HTTP method such as GET or POST')),
+  orderId: ok,
+  merchantId: ok,
+  status: (text) => (/^(0|[1-5]\d\d)$/.test(text) ? ok(Number(text)) : bad('must be an HTTP status from 100 to 599 (0 for a dropped connection)')),
+  rejected: (text) => (text === 'true' || text === 'false' ? ok(text === 'true') : bad('must be true or false')),
+};
+
+export const REQUEST_FILTERS = Object.keys(FILTER_READERS) as (keyof RequestFilter)[];
+
+/** A filter from query-string or option values (`status: '400'` or `400`); a bad one is a one-line reason naming it. */
+export function readRequestFilter(input: Record<string, unknown>): { filter: RequestFilter } | { problem: string } {
+  const filter: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input)) {
+    // An empty value is a filter not given, as an HTML form sends it.
+    if (value === undefined || value === '') continue;
+    const read = Object.hasOwn(FILTER_READERS, name) ? FILTER_READERS[name as keyof RequestFilter] : undefined;
+    if (!read) return { problem: `${name} is not a request filter (filters: ${REQUEST_FILTERS.join(', ')})` };
+    const text = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+    const result = text === null ? bad('must be a single value') : read(text);
+    if ('problem' in result) return { problem: `${name} ${result.problem}, got ${JSON.stringify(value) ?? String(value)}` };
+    filter[name] = result.value;
+  }
+  return { filter: filter as RequestFilter };
 }
