@@ -132,7 +132,8 @@ function schemas(): Json {
     LoggedRequest: {
       type: 'object', required: ['id', 'at', 'method', 'path', 'status'],
       properties: {
-        id: { type: 'integer' }, at: iso, method: { type: 'string' }, path: { type: 'string' }, merchantId: nullable({ type: 'string' }), orderId: nullable({ type: 'string' }),
+        id: { type: 'integer' }, at: iso, method: { type: 'string' }, path: { type: 'string' },
+        headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'As received (lower-case names), Authorization without the merchant key.' }, merchantId: nullable({ type: 'string' }), orderId: nullable({ type: 'string' }),
         status: { type: 'integer' }, responseCode: nullable({ type: 'string' }), responseMessage: nullable({ type: 'string' }),
         field: nullable({ type: 'string' }), rule: nullable({ type: 'string' }), hint: nullable({ type: 'string' }), scenario: nullable({ type: 'string' }),
         durationMs: { type: 'number' }, body: nullable({ type: 'string', description: 'The first 4 KB as received.' }),
@@ -239,9 +240,17 @@ function paths(): Json {
     },
     '/_mock/requests': {
       get: op('listRequests', 'Gateway requests received, newest first, refused ones with the failing field, rule and hint', 'Simulator', {
-        parameters: [MERCHANT_ID, query('orderId', 'Only this order\'s.'), query('rejected', 'Only refused ones (HTTP status 400 or above).', { enum: ['true', 'false'] }), ...PAGING],
-        responses: ok('Requests', { type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('LoggedRequest') } } }),
-      }),
+        parameters: [
+          query('path', 'Only this path; a trailing * matches a prefix (/pg/payment/card/check/*).', { type: 'string', pattern: '^/' }),
+          query('method', 'Only this HTTP method.', { type: 'string', pattern: '^[A-Za-z]{1,16}$' }), MERCHANT_ID, query('orderId', 'Only this order\'s.'),
+          query('status', 'Only this HTTP status (0: a dropped connection).', { type: 'integer', minimum: 0, maximum: 599 }),
+          query('rejected', 'Only refused ones (HTTP status 400 or above).', { enum: ['true', 'false'] }), ...PAGING,
+        ],
+        responses: ok('Requests', {
+          type: 'object', required: ['total', 'limit', 'offset', 'items'],
+          properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: ref('LoggedRequest') } },
+        }),
+      }, ['BadRequest']),
     },
     '/_mock/signature': {
       post: op('explainSignature', 'Why a callback signature does (not) verify: the exact string signed and the expected signature', 'Callbacks', {
