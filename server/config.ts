@@ -86,7 +86,7 @@ function parseRetries(values: string[]): number[] {
   if (text === '' || text === 'none') return [];
   return text.split(',').map((part) => {
     const ms = settingDuration(part);
-    if (ms === null) throw new ConfigError(`callback retry "${part.trim()}" must be a duration such as 5s, 2m, 1h or 16 minutes`);
+    if (ms === null) throw new ConfigError(`callback retry "${part.trim()}" must be a duration such as 5s, 2m or 1h`);
     return ms / 1000;
   });
 }
