@@ -11,6 +11,7 @@ import { jsonShapeProblem } from '../gateway/json-body.js';
 import { controlDocument, gatewayDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
 import { explainSignature } from './signature-explainer.js';
+import { savedCardControlRoutes } from './saved-card-routes.js';
 import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
 import { StoreWriteError } from '../store/store.js';
 import { REQUEST_FILTERS, readRequestFilter } from '../operations/request-log.js';
@@ -250,6 +251,8 @@ export function controlRouter(ctx: AppContext): Router {
     if (!fields) throw new Problem(400, 'body required', 'Send {"merchantId": "…", "body": <the callback body>}');
     res.json(explainSignature(merchant.id, merchant.key, fields, raw));
   }));
+
+  router.use(savedCardControlRoutes(ctx));
 
   // The published openapi/*.json, pointed at this simulator.
   router.get('/openapi.json', (_req, res) => {

@@ -3,10 +3,11 @@ import type { StoredTransaction } from '../model/transaction.js';
 import type { AppContext } from '../operations/context.js';
 import type { AdmissionRefusal } from '../transactions/admission.js';
 import { paidAmount, TRANSITIONS } from '../transactions/lifecycle.js';
+import type { SavedCardDeleteRefusal, SavedCardRefusal } from '../transactions/saved-cards.js';
 import { GatewayError, invalidFormat } from './response-codes.js';
 
 /** Every refusal of the transactions service the gateway answers. */
-export type Refusal = AdmissionRefusal | 'duplicate-order' | 'invalid-status' | 'never-paid' | 'not-permitted' | 'invalid-amount';
+export type Refusal = AdmissionRefusal | SavedCardRefusal | SavedCardDeleteRefusal | 'duplicate-order' | 'invalid-status' | 'never-paid' | 'not-permitted' | 'invalid-amount';
 
 /** What the gateway knows of a refused request when it words the hint. */
 export interface RefusalFacts {
@@ -19,9 +20,23 @@ export interface RefusalFacts {
   requestedScenario?: string;
   refundAmount?: number;
   operation?: 'void' | 'refund';
+  /** The saved-card token a request named, and the customer it named with it. */
+  cardToken?: string;
+  customerId?: string;
 }
 
 const RESET = 'use a new id or POST /_mock/reset';
+
+/** Where a token the merchant named is, if not among its live saved cards: another merchant's, or deleted. */
+function tokenWhereabouts(f: RefusalFacts, ctx: AppContext): string {
+  const card = ctx.savedCards.find(f.cardToken ?? '');
+  if (card && card.merchantId !== f.merchantId) return `card.token ${f.cardToken} was saved by merchant ${card.merchantId}, not ${f.merchantId}: tokens belong to the merchant that saved them`;
+  if (card?.deletedAt !== undefined) return `card.token ${f.cardToken} was deleted (GET /pg/payment/card/customer/delete/{cardToken}): save the card again with card.storedOnFile "TO_BE_STORED"`;
+  return `card.token ${f.cardToken} is no saved card of merchant ${f.merchantId}: a token comes from a captured card.storedOnFile "TO_BE_STORED" order (list: GET /_mock/saved-cards?merchantId=${f.merchantId})`;
+}
+
+// Chosen: a token that cannot be used is a format error on card.token, whatever the reason (the hint says which).
+const badToken = () => invalidFormat('card.token', 'card.token', 'savedCard');
 
 function hostOf(url: string | undefined): string {
   try {
@@ -78,6 +93,12 @@ export const REFUSALS: Record<Refusal, RefusalAnswer> = {
       ? `order ${tx.orderId} was captured before the last settlement (00:00 WIB): refund it instead`
       : `nothing is left to refund of order ${tx.orderId}`;
   }),
+  'card-unknown': refusal(badToken, tokenWhereabouts),
+  'card-deleted': refusal(badToken, tokenWhereabouts),
+  'card-foreign-customer': refusal(badToken, (f, ctx) =>
+    `card.token ${f.cardToken} was saved for customer ${ctx.savedCards.record(f.merchantId, f.cardToken ?? '')?.customerId}, not customer.id ${f.customerId}: a saved card is used only by its own customer`),
+  // Chosen: deleting a token that is not (or no longer) there answers the gateway's not-found.
+  'card-not-found': refusal(() => GatewayError.of('notFound', 'Card token not found'), tokenWhereabouts),
   'invalid-amount': refusal(() => GatewayError.of('invalidAmount'), (f) => {
     const left = f.tx ? paidAmount(f.tx) - f.tx.refundedAmount : 0;
     return `order.amount ${f.refundAmount} is more than is left to refund (${left} of ${f.tx ? paidAmount(f.tx) : 0})`;

@@ -17,6 +17,7 @@ import { hintHeader } from './hint-text.js';
 import { requestLine } from './request-line.js';
 import { REFUSALS, type Refusal, type RefusalFacts } from './refusals.js';
 import { GATEWAY_PREFIX, pathParam, validationError, type GatewayKit, type Handler, type Route } from './kit.js';
+import { savedCardRoutes } from './saved-card-routes.js';
 import { queueRealMicrotask, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
@@ -108,6 +109,8 @@ export function gatewayRouter(ctx: AppContext): Router {
       callbackUrl: String((body.url as Record<string, unknown>).callbackUrl),
     };
     const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), facts);
+    // Two-click: the saved card must be this merchant's and this customer's, and not deleted.
+    accepted(ctx.savedCards.admit(ex.merchant!.id, body), { ...facts, cardToken: String(objectOf(body.card)?.token), customerId: String(objectOf(body.customer)?.id) });
     ex.scenario = scenario?.name;
     const override = scenario?.effects.initiate;
     if (override?.delayMs) await new Promise((resolve) => setRealTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
@@ -160,6 +163,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     { path: `${GATEWAY_PREFIX}void`, methods: { POST: { handler: voidByBody, body: true } } },
     // Some SDKs send the refund as a GET with a JSON body.
     { path: `${GATEWAY_PREFIX}refund`, methods: { POST: { handler: refund, body: true }, GET: { handler: refund, body: true } } },
+    ...savedCardRoutes(kit),
   ];
 
   const operations = new Set(routes.map((r) => r.path.slice(GATEWAY_PREFIX.length).split('/')[0]));

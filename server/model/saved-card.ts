@@ -10,8 +10,8 @@ export interface SavedCard {
   customerId: string;
   /** Mask and brand; the mask of a test card also decides how later charges end. */
   card: CardDetails;
-  /** The order whose capture saved it. */
-  savedBy: string;
+  /** The order whose capture saved it; none when it was saved through the control API. */
+  savedBy?: string;
   createdAt: number;
   /** Set by the delete API: the token is refused from then on. */
   deletedAt?: number;

@@ -1,15 +1,19 @@
-import { testCardByMask, type TestCard } from '../channels/test-cards.js';
+import { detailsOf, testCardByMask, type TestCard } from '../channels/test-cards.js';
 import type { VirtualClock } from '../clock/clock.js';
 import { requestOf, type InitiateRequest } from '../model/initiate-request.js';
 import type { SavedCard } from '../model/saved-card.js';
-import type { StoredTransaction } from '../model/transaction.js';
+import type { CardDetails, StoredTransaction } from '../model/transaction.js';
 import type { Store } from '../store/store.js';
 import type { ValueGenerator } from '../support/value-generator.js';
+import { objectOf, type JsonObject } from '../support/json.js';
 import type { Action } from './lifecycle.js';
 import type { Done, OrderFollower, Refused, TransactionService } from './service.js';
 
 /** Why a saved-card token cannot be used or deleted; each surface words it its own way. */
 export type SavedCardRefusal = 'card-unknown' | 'card-deleted' | 'card-foreign-customer';
+
+/** Why a delete is refused: no live token of that merchant (never saved, another merchant's, or already deleted). */
+export type SavedCardDeleteRefusal = 'card-not-found';
 
 /** How a charge on a saved card ends, by the outcome of the test card behind its mask. */
 const ONE_CLICK_OUTCOMES: Record<TestCard['outcome'], { action: 'pay' | 'fail'; cause: string }> = {
@@ -69,20 +73,29 @@ export class SavedCardService implements OrderFollower {
     }
     const customerId = request.customer.id;
     if (mode !== 'TO_BE_STORED' || action !== 'pay' || !tx.card || !customerId) return [];
-    // Chosen: the same card saved again by the same customer keeps its live token.
-    const existing = this.list({ merchantId: tx.merchantId, customerId })
-      .find((c) => c.deletedAt === undefined && c.card.mask === tx.card!.mask && c.card.info.brand === tx.card!.info.brand);
-    if (existing) {
-      tx.cardToken = existing.id;
-      return [];
-    }
-    const saved: SavedCard = {
-      kind: 'savedCard', id: this.newToken(tx.merchantId), merchantId: tx.merchantId, customerId,
-      card: { mask: tx.card.mask, info: { ...tx.card.info } }, savedBy: tx.orderId, createdAt: this.deps.clock.now(),
+    const { card, created } = this.keep(tx.merchantId, customerId, tx.card, tx.orderId);
+    tx.cardToken = card.id;
+    return created ? [card] : [];
+  }
+
+  /** Saves `testCard` for a customer outside any payment (control API, dashboard, library): to charge a card that declines now. */
+  async save(merchantId: string, customerId: string, testCard: TestCard): Promise<SavedCard> {
+    const { card, created } = this.keep(merchantId, customerId, detailsOf(testCard));
+    if (created) await this.deps.store.commit(card);
+    return card;
+  }
+
+  // Chosen: the same card (mask and brand) saved again by the same customer keeps its live token.
+  private keep(merchantId: string, customerId: string, details: CardDetails, savedBy?: string): { card: SavedCard; created: boolean } {
+    const existing = this.list({ merchantId, customerId })
+      .find((c) => c.deletedAt === undefined && c.card.mask === details.mask && c.card.info.brand === details.info.brand);
+    if (existing) return { card: existing, created: false };
+    const card: SavedCard = {
+      kind: 'savedCard', id: this.newToken(merchantId), merchantId, customerId,
+      card: { mask: details.mask, info: { ...details.info } }, ...(savedBy === undefined ? {} : { savedBy }), createdAt: this.deps.clock.now(),
     };
-    this.deps.store.addCustomerRecord(saved);
-    tx.cardToken = saved.id;
-    return [saved];
+    this.deps.store.addCustomerRecord(card);
+    return { card, created: true };
   }
 
   /** The merchant's saved card behind `token` (deleted ones too), if any. */
@@ -111,6 +124,14 @@ export class SavedCardService implements OrderFollower {
     return { ok: true, card };
   }
 
+  /** Whether an initiate body's saved card (`STORED` + `card.token`, already validated) may be used; anything else has nothing to check. */
+  admit(merchantId: string, body: JsonObject): Done | Refused<SavedCardRefusal> {
+    const card = objectOf(body.card);
+    if (card?.storedOnFile !== 'STORED' || typeof card.token !== 'string') return { ok: true };
+    const customerId = objectOf(body.customer)?.id;
+    return this.usable(merchantId, typeof customerId === 'string' ? customerId : '', card.token);
+  }
+
   /** The saved card a `STORED` order pays with (initiate checked it was usable). */
   cardOf(tx: StoredTransaction): SavedCard | undefined {
     const request = requestOf(tx);
@@ -127,10 +148,9 @@ export class SavedCardService implements OrderFollower {
   }
 
   /** Deletes the merchant's token: refused from then on. The record stays, marked, for the dashboard and the orders that used it. */
-  async delete(merchantId: string, token: string): Promise<Done<{ card: SavedCard }> | Refused<'card-unknown' | 'card-deleted'>> {
+  async delete(merchantId: string, token: string): Promise<Done<{ card: SavedCard }> | Refused<SavedCardDeleteRefusal>> {
     const card = this.record(merchantId, token);
-    if (!card) return { ok: false, refusal: 'card-unknown' };
-    if (card.deletedAt !== undefined) return { ok: false, refusal: 'card-deleted' };
+    if (!card || card.deletedAt !== undefined) return { ok: false, refusal: 'card-not-found' };
     card.deletedAt = this.deps.clock.now();
     await this.deps.store.commit(card);
     return { ok: true, card };

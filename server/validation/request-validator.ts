@@ -8,6 +8,7 @@ import { validationHint } from './hints.js';
 import { canonicalPath, labelOf } from './labels.js';
 import { outlineOf, type SchemaOutline } from './schema-outline.js';
 import { loneSurrogatePath } from './php-decodable.js';
+import { storedCardFailure } from './stored-card.js';
 import { SCHEMA_DIR } from '../support/paths.js';
 import { loadSchemaFile } from '../support/schema-files.js';
 
@@ -134,7 +135,7 @@ export class RequestValidator {
    * refuses strings PHP cannot decode: a callback echoing them could not be verified by a PHP merchant.
    */
   validate(body: Record<string, unknown>, channel: Channel | undefined): ValidationFailure | null {
-    return this.check((channel && this.byChannel.get(channel)) ?? this.core, body) ?? undecodable(body);
+    return this.check((channel && this.byChannel.get(channel)) ?? this.core, body) ?? storedCardFailure(body, channel) ?? undecodable(body);
   }
 
   /** Validates the JSON body of a void or refund. */
