@@ -5,6 +5,9 @@ import type { Delivery as StoredDelivery, DeliveryAttempt as StoredAttempt } fro
 import type { CallbackBehaviour, FailureWord, InitiateOverride, ScenarioMatch, ScheduledAction } from './model/scenario.js';
 import type { CardInfo, PaymentStatus, TimelineEvent } from './model/transaction.js';
 import { deliveryView, requestView, transactionView } from './control/views.js';
+import { subscriptionView } from './control/subscription-routes.js';
+import { lookUpOpenVa, openVaView } from './control/open-va-routes.js';
+import type { SubscriptionVerb } from './transactions/subscriptions.js';
 import { startInstance } from './instance.js';
 import { createLogger } from './support/logger.js';
 import { Operations, type OperatorAction, type Outcome } from './operations/operations.js';
@@ -134,6 +137,8 @@ export interface Scenario {
     /** Link validity instead of order.timeout or the channel default. */
     expiry?: Duration;
     outcome?: { action: ScheduledAction; after?: Duration };
+    /** An open VA registered under the scenario receives one transfer of `amount`, `after` the register (virtual time). */
+    openVaTransfer?: { amount: number; after?: Duration };
     callback?: Omit<CallbackBehaviour, 'delayMs' | 'statuses'> & { delay?: Duration; statuses?: (PaymentStatus | 'FAILED')[] };
   };
 }
@@ -149,6 +154,53 @@ export interface WaitOptions {
 export interface AttemptWaitOptions extends WaitOptions {
   /** `false`: the first failed attempt (a refused, failing or silent receiver); default `true`, the first delivered one. */
   delivered?: boolean;
+}
+
+/** A subscription (`recurring.subscribe: "Y"`) as `GET /_mock/subscriptions/:id` shows it; times are ISO-8601. */
+export interface Subscription {
+  id: string;
+  merchantId: string;
+  customerId: string;
+  firstOrderId: string;
+  state: 'active' | 'paused' | 'cancelled' | 'ended';
+  type: string;
+  amount: number;
+  interval: number;
+  intervalUnit: string;
+  maxInterval: number | null;
+  startDate: string | null;
+  endDate: string | null;
+  retry: { interval: number; intervalUnit: string; maxInterval: number } | null;
+  cardToken: string | null;
+  createdAt: string;
+  nextChargeAt: string | null;
+  nextCharge: number | null;
+  nextAttempt: number | null;
+  failNext: boolean;
+  chargesMade: number;
+  endedAt: string | null;
+  endReason: string | null;
+  /** Every try, oldest first: its order (null when none could be made), charge number, attempt (2+ are retries) and outcome. */
+  charges: { orderId: string | null; n: number; dueAt: string; attempt: number; status: PaymentStatus; cause: string }[];
+}
+
+/** An open (static) VA as `GET /_mock/open-vas/:sofId/:paymentCode` shows it; times are ISO-8601. */
+export interface OpenVa {
+  merchantId: string;
+  channel: string;
+  paymentCode: string;
+  status: 'ACTIVE' | 'DELETED';
+  customer: { id?: string; email?: string; firstName?: string; lastName?: string; mobilePhone?: string };
+  callbackUrl: string | null;
+  scenario: string | null;
+  createdAt: string;
+  updatedAt: string | null;
+  deletedAt: string | null;
+  scheduledTransfer: { at: string; amount: number } | null;
+  /** The "simulate a transfer" page of this VA. */
+  transferPage: string;
+  /** Each transfer's order, oldest first. */
+  payments: { merchantId: string; orderId: string; channel: string; status: PaymentStatus; amount: number; currency: string; createdAt: string; expiresAt: string; scenario: string | null }[];
 }
 
 /** A running simulator, for a test suite. */
@@ -174,6 +226,20 @@ export interface FinnetMock {
   /** Every stored transaction, newest first, with timelines and callbacks. */
   transactions(): Transaction[];
   transaction(orderId: string, merchantId?: string): Transaction | undefined;
+  /** Every subscription, newest first. */
+  subscriptions(merchantId?: string): Subscription[];
+  subscription(id: string, merchantId?: string): Subscription | undefined;
+  /** The operator's verbs; each throws when the subscription is unknown or its state does not allow it. */
+  cancelSubscription(id: string, merchantId?: string): Promise<Subscription>;
+  pauseSubscription(id: string, merchantId?: string): Promise<Subscription>;
+  resumeSubscription(id: string, merchantId?: string): Promise<Subscription>;
+  /** The next try fails (then retries per `recurring.retry`). */
+  failNextCharge(id: string, merchantId?: string): Promise<Subscription>;
+  /** Every open VA, newest first. */
+  openVas(merchantId?: string): OpenVa[];
+  openVa(channel: string, paymentCode: string, merchantId?: string): OpenVa | undefined;
+  /** A transfer of any amount into an open VA: its PAID order (with the callback); throws for an unknown or deleted VA. */
+  payOpenVa(transfer: { channel: string; paymentCode: string; amount: number; merchantId?: string }): Promise<Transaction>;
   /** Logged gateway requests, newest first, with their headers; every filter given must hold. */
   requests(filter?: RequestFilter): LoggedRequest[];
   /** Adds runtime scenarios (replacing runtime ones of the same name). */
@@ -213,6 +279,13 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
   const view = (tx: Parameters<typeof transactionView>[1]) => copy<Transaction>(transactionView(ctx, tx));
   const act = (action: OperatorAction) => async (orderId: string, merchantId?: string) =>
     view(accepted(await operations.act(orderId, action, 'library', merchantId)).tx);
+  const subscriptionAct = async (id: string, verb: SubscriptionVerb, merchantId?: string): Promise<Subscription> => {
+    const found = ctx.subscriptions.find(id, merchantId);
+    if (found.length !== 1) throw new Error(`finnet-mock: ${found.length === 0 ? 'no subscription' : 'more than one merchant has subscription'} "${id}"${merchantId ? ` for merchant ${merchantId}` : ''}`);
+    const sub = found[0]!;
+    if (!(await ctx.subscriptions.act(sub, verb)).ok) throw new Error(`finnet-mock: subscription "${id}" is ${sub.state}: ${verb} is not possible`);
+    return copy<Subscription>(subscriptionView(sub));
+  };
   const waitFor = async (orderId: string, opts: AttemptWaitOptions) => {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     const delivered = opts.delivered ?? true;
@@ -254,6 +327,29 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
     transaction(orderId, merchantId) {
       const tx = ctx.store.findTransactions(orderId).find((t) => !merchantId || t.merchantId === merchantId);
       return tx && view(tx);
+    },
+    subscriptions: (merchantId) => ctx.subscriptions.list(merchantId).reverse().map((s) => copy<Subscription>(subscriptionView(s))),
+    subscription(id, merchantId) {
+      const sub = ctx.subscriptions.find(id, merchantId)[0];
+      return sub && copy<Subscription>(subscriptionView(sub));
+    },
+    cancelSubscription: (id, merchantId) => subscriptionAct(id, 'cancel', merchantId),
+    pauseSubscription: (id, merchantId) => subscriptionAct(id, 'pause', merchantId),
+    resumeSubscription: (id, merchantId) => subscriptionAct(id, 'resume', merchantId),
+    failNextCharge: (id, merchantId) => subscriptionAct(id, 'fail-next', merchantId),
+    openVas: (merchantId) => ctx.openVas.list(merchantId === undefined ? {} : { merchantId }).reverse().map((va) => copy<OpenVa>(openVaView(ctx, va))),
+    openVa(channel, paymentCode, merchantId) {
+      const found = lookUpOpenVa(ctx, channel, paymentCode, merchantId);
+      return 'va' in found ? copy<OpenVa>(openVaView(ctx, found.va)) : undefined;
+    },
+    async payOpenVa({ channel, paymentCode, amount, merchantId }) {
+      const found = lookUpOpenVa(ctx, channel, paymentCode, merchantId);
+      if (!('va' in found)) throw new Error(`finnet-mock: payOpenVa(): ${found.detail}`);
+      const paid = await ctx.openVas.pay(found.va, amount, 'library');
+      if (!paid.ok) {
+        throw new Error(`finnet-mock: payOpenVa(): ${paid.refusal === 'va-deleted' ? `open VA ${found.va.id} was deleted and refuses transfers` : 'amount must be a whole number of rupiah, 1 or more'}`);
+      }
+      return view(paid.tx);
     },
     requests(filter = {}) {
       const read = readRequestFilter(filter as Record<string, unknown>);

@@ -16,6 +16,8 @@ import { ScenarioRegistry } from './scenarios/registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { Store } from './store/store.js';
 import { TransactionService } from './transactions/service.js';
+import { OpenVaService } from './transactions/open-vas.js';
+import { SubscriptionService } from './transactions/subscriptions.js';
 import { SavedCardService } from './transactions/saved-cards.js';
 import { RequestValidator } from './validation/request-validator.js';
 import { ValueGenerator } from './support/value-generator.js';
@@ -69,8 +71,12 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, scenarios });
   // A follower of the transactions service from here on: saved-card tokens are set before later followers read them.
   const savedCards = new SavedCardService({ store, clock, generator, transactions });
+  // After saved cards: a subscription keeps the token its first payment saved.
+  const subscriptions = new SubscriptionService({ store, clock, scheduler, transactions, logger });
+  transactions.follow(subscriptions);
+  const openVas = new OpenVaService({ store, clock, scheduler, generator, config, scenarios, transactions });
   const ctx: AppContext = {
-    config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, savedCards, merchants,
+    config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, savedCards, subscriptions, openVas, merchants,
     scenarios, requestLog: new RequestLog(), publicUrl: () => publicUrl,
   };
 

@@ -28,10 +28,14 @@ const CUSTOM_KEYWORDS: Record<string, (value: unknown, node: Json) => Json> = {
   itemsTotalEqualsAmount: (value, node) => (value === true
     ? { description: sentence(node.description, 'When `item` is sent, the sum of quantity × unitPrice over the items must equal `amount` (else 4000001 Invalid Field Format order.amount).') }
     : {}),
+  datesInOrder: (value, node) => (Array.isArray(value)
+    ? { description: sentence(node.description, `\`${String(value[1])}\` must not be before \`${String(value[0])}\` (else 4000001 Invalid Field Format on it).`) }
+    : {}),
 };
 /** Formats only the simulator's ajv knows, as the nearest standard format and a pattern. */
 const CUSTOM_FORMATS: Record<string, Json> = {
   'http-url': { format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^/\\\\?#]' },
+  yyyymmdd: { pattern: '^[0-9]{8}$' },
 };
 
 function sentence(description: unknown, addition: string): string {

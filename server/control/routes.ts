@@ -10,7 +10,9 @@ import { csrfGuard } from './csrf-guard.js';
 import { jsonShapeProblem } from '../gateway/json-body.js';
 import { controlDocument, gatewayDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
+import { subscriptionRoutes } from './subscription-routes.js';
 import { explainSignature } from './signature-explainer.js';
+import { openVaControlRoutes } from './open-va-routes.js';
 import { savedCardControlRoutes } from './saved-card-routes.js';
 import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
 import { StoreWriteError } from '../store/store.js';
@@ -251,6 +253,10 @@ export function controlRouter(ctx: AppContext): Router {
     if (!fields) throw new Problem(400, 'body required', 'Send {"merchantId": "…", "body": <the callback body>}');
     res.json(explainSignature(merchant.id, merchant.key, fields, raw));
   }));
+
+  router.use(subscriptionRoutes(ctx));
+
+  router.use(openVaControlRoutes(ctx));
 
   router.use(savedCardControlRoutes(ctx));
 

@@ -1,31 +1,67 @@
 import type { PaymentStatus } from './transaction.js';
 
-/** One charge of a subscription: an order of its own, created on the virtual clock. */
+/** One try of a charge of a subscription: an order of its own, created on the virtual clock. */
 export interface SubscriptionCharge {
+  /** Empty when no order could be created (its id was taken by another order, or the channel refused it). */
   orderId: string;
-  /** Virtual time it was due. */
+  /** 1 for the first charge, then one more per charge (a charge's retries keep its number). */
+  n: number;
+  /** Virtual time this try was due. */
   dueAt: number;
   /** 1 for the first try of a charge, then one more per retry. */
   attempt: number;
   status: PaymentStatus;
+  /** Why it ended as it did (`test card 400000xxxxxx0002 declined`, `scenario "x"`, `captured`). */
+  cause: string;
 }
 
-export type SubscriptionState = 'awaiting-first-payment' | 'active' | 'paused' | 'cancelled' | 'ended';
+/** `paused` keeps the schedule; `cancelled` (by the merchant's operator) and `ended` (maxInterval or endDate) are final. */
+export type SubscriptionState = 'active' | 'paused' | 'cancelled' | 'ended';
 
-/** `recurring.subscribe: "Y"` on a card order: charged at every interval once its first payment is CAPTURED. */
+/** `recurring.retry`: each failed try of a charge is tried again `interval intervalUnit` later, at most `maxInterval` times. */
+export interface SubscriptionRetry {
+  interval: number;
+  intervalUnit: string;
+  maxInterval: number;
+}
+
+/** `recurring.subscribe: "Y"` on a card order: created when its first payment is CAPTURED, then charged at every interval. */
 export interface Subscription {
   kind: 'subscription';
   /** `recurring.id`, unique per merchant. */
   id: string;
   merchantId: string;
   customerId: string;
-  /** The initiate that set it up. */
+  /** The initiate that set it up; charges copy its body. */
   firstOrderId: string;
-  /** The saved card its charges use, once the first payment captured. */
+  /** The saved card its charges use, when the first payment saved one. */
   cardToken?: string;
   state: SubscriptionState;
+  /** When the first payment captured (virtual time). */
   createdAt: number;
-  /** Virtual time of the next charge (or retry), while active. */
+  /** `recurring.type`: PURCHASE or TOPUP. */
+  type: string;
+  /** `recurring.amount`: what each charge takes. */
+  amount: number;
+  interval: number;
+  intervalUnit: string;
+  /** Charges to make at most (retries not counted); none: until endDate or cancelled. */
+  maxInterval?: number;
+  /** `YYYYMMDD` as sent (Asia/Jakarta). */
+  startDate?: string;
+  endDate?: string;
+  retry?: SubscriptionRetry;
+  /** Virtual time of schedule slot 0; slot k is due `k` intervals later (months counted from here, so no drift). */
+  anchorAt: number;
+  /** The next try, while active or paused: its time, schedule slot, charge number and attempt. */
   nextChargeAt?: number;
+  nextSlot?: number;
+  nextCharge?: number;
+  nextAttempt?: number;
+  /** Set by fail-next: the next try fails, whatever its card or scenario says. */
+  failNext?: boolean;
+  /** Why it is cancelled or ended, and when. */
+  endedAt?: number;
+  endReason?: string;
   charges: SubscriptionCharge[];
 }

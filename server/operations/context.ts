@@ -7,6 +7,8 @@ import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
 import type { TransactionService } from '../transactions/service.js';
+import type { OpenVaService } from '../transactions/open-vas.js';
+import type { SubscriptionService } from '../transactions/subscriptions.js';
 import type { SavedCardService } from '../transactions/saved-cards.js';
 import type { RequestValidator } from '../validation/request-validator.js';
 import type { ValueGenerator } from '../support/value-generator.js';
@@ -22,6 +24,9 @@ export interface AppContext {
   validator: RequestValidator;
   dispatcher: CallbackDispatcher;
   transactions: TransactionService;
+  openVas: OpenVaService;
+  /** Recurring charges: subscriptions and their schedule. */
+  subscriptions: SubscriptionService;
   /** Saved cards (`card.storedOnFile`): tokens, two-click, one-click, delete. */
   savedCards: SavedCardService;
   merchants: ReadonlyMap<string, Merchant>;

@@ -2,6 +2,7 @@ import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { AppContext } from './context.js';
 import { parseDuration } from '../support/duration.js';
 import { TRANSITIONS, type Action } from '../transactions/lifecycle.js';
+import { calendarAdvance } from '../transactions/recurring-schedule.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 
 /** What an operator may do to an order (control API, dashboard buttons, library), in the order a developer reaches for them. */
@@ -100,10 +101,11 @@ export class Operations {
     return { ok: true };
   }
 
-  /** Moves the clock forward by a duration (`90s`, `15m`, `2h`, `1d` or ms, at most 366 days), running everything due on the way. */
+  /** Moves the clock forward by a duration (`90s`, `15m`, `2h`, `1d`, ms, or calendar `1 month`, `2 weeks`, at most 366 days), running everything due on the way. */
   async advanceClock(by: unknown): Promise<Outcome<{ ms: number }>> {
-    const ms = parseDuration(by);
-    if (ms === null || ms === 0) return refuse('bad-duration', `"${quoted(by)}" is not an amount of time: write it like 90s, 15m, 2h or 1d`);
+    const calendar = calendarAdvance(this.ctx.clock.now(), by);
+    const ms = calendar === undefined ? parseDuration(by) : calendar - this.ctx.clock.now();
+    if (ms === null || ms === 0) return refuse('bad-duration', `"${quoted(by)}" is not an amount of time: write it like 90s, 15m, 2h, 1d or 1 month`);
     if (ms > MAX_ADVANCE_MS) return refuse('bad-duration', `The clock moves at most ${MAX_ADVANCE_MS / 86_400_000} days at a time`);
     await this.ctx.transactions.moveClockTo(this.ctx.clock.now() + ms);
     return { ok: true, ms };

@@ -11,6 +11,7 @@ interface SchemaNode {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  description?: string;
 }
 
 // Every pattern of the request schemas, as a developer reads it (test/hints.test.ts checks none is missing).
@@ -29,11 +30,13 @@ export const PATTERN_TEXT: Record<string, string> = {
   '^[0-9a-fA-F]{64}$': '64 hexadecimal characters',
   '^[0-9]+$': 'digits only',
   '^08[0-9]{7,12}$': 'a local number 08 then 7-12 digits (OVO wants it without +62)',
+  '^(0?[1-9]|[1-9][0-9])$': 'a count in digits, 1-99',
 };
 
 const FORMAT_TEXT: Record<string, string> = {
   email: 'an email address',
   'http-url': 'an http(s) URL without credentials, spaces or port 0',
+  yyyymmdd: 'a real date written YYYYMMDD, e.g. 20240715',
 };
 
 const TYPE_TEXT: Record<string, string> = {
@@ -89,6 +92,8 @@ const KEYWORD_TEXT: Record<string, (params: Params, node: SchemaNode) => string>
   minimum: (params) => `must be at least ${String(params.limit)}`,
   maximum: (params) => `must be at most ${String(params.limit)}`,
   anyOf: (_params, node) => `must be ${describeSchema(node)}`,
+  datesInOrder: (params) => `${String(params.value)} is before ${String(params.from)} ${String(params.limit)}`,
+  not: (_params, node) => `is refused: ${node.description ?? 'the value is not allowed here'}`,
   itemsTotalEqualsAmount: (params) => `${String(params.amount)} is not the sum of the items (${String(params.total)})`,
 };
 

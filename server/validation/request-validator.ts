@@ -40,10 +40,10 @@ interface CompiledRules {
 const BASE = 'https://finnet-mock.local/schemas/';
 const REQUEST_SCHEMA_FILES = ['common.json', 'order.json', 'item.json', 'customer.json', 'url.json', 'address.json',
   'billing.json', 'shipping.json', 'meta.json', 'card.json', 'recurring.json', 'source-of-funds.json', 'device.json',
-  'initiate-request.json', 'void-request.json', 'refund-request.json'];
+  'initiate-request.json', 'void-request.json', 'refund-request.json', 'open-va-request.json'];
 
 /** Bodies of the operations on an existing order, each with its own schema file. */
-export type Operation = 'void' | 'refund';
+export type Operation = 'void' | 'refund' | 'openVa';
 
 /** One past the longest array and string any request schema allows: cut there, each keeps its verdict. */
 interface Limits {
@@ -71,11 +71,30 @@ function itemsTotalEqualsAmount(this: unknown, _schema: boolean, order: unknown,
   return false;
 }
 
+/** `YYYYMMDD` that names a real day (no 20230231). */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = [text.slice(0, 4), text.slice(4, 6), text.slice(6, 8)].map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return /^\d{8}$/.test(text) && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** `[from, to]`: two `YYYYMMDD` fields of one object, `to` not before `from` (checked only when both are dates). */
+function datesInOrder(this: unknown, [from, to]: string[], value: unknown, _parent?: unknown, cxt?: { instancePath: string }): boolean {
+  const validateFn = datesInOrder as unknown as { errors?: Partial<ErrorObject>[] };
+  const dates = (value ?? {}) as Record<string, unknown>;
+  const [start, end] = [dates[from!], dates[to!]];
+  if (typeof start !== 'string' || typeof end !== 'string' || !isCalendarDate(start) || !isCalendarDate(end) || end >= start) return true;
+  validateFn.errors = [{ keyword: 'datesInOrder', instancePath: `${cxt?.instancePath ?? ''}/${to}`, params: { from, value: end, limit: start } }];
+  return false;
+}
+
 function createAjv(allErrors: boolean, files: string[]): InstanceType<typeof Ajv2020> {
   // verbose: each error carries its schema node, which the hint describes (hints.ts).
   const ajv = new Ajv2020({ allErrors, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv, ['email']);
   ajv.addFormat('http-url', { type: 'string', validate: isSendableUrl });
+  ajv.addFormat('yyyymmdd', { type: 'string', validate: isCalendarDate });
+  ajv.addKeyword({ keyword: 'datesInOrder', type: 'object', schemaType: 'array', errors: true, validate: datesInOrder });
   ajv.addKeyword({ keyword: 'itemsTotalEqualsAmount', type: 'object', schemaType: 'boolean', errors: true, validate: itemsTotalEqualsAmount });
   for (const file of files) ajv.addSchema(loadSchemaFile(file) as object);
   return ajv;
@@ -127,7 +146,7 @@ export class RequestValidator {
     this.core = compile([]);
     for (const channel of CHANNELS) if (channel.rules) this.byChannel.set(channel, compile([channel.rules]));
     const operation = (file: string): CompiledRules => both({ $ref: `${BASE}${file}` }, outlineOf(file, []));
-    this.operations = { void: operation('void-request.json'), refund: operation('refund-request.json') };
+    this.operations = { void: operation('void-request.json'), refund: operation('refund-request.json'), openVa: operation('open-va-request.json') };
   }
 
   /**
@@ -176,6 +195,8 @@ function valueAt(body: unknown, path: string[]): unknown {
 function firstFailure(errors: ErrorObject[], outline: SchemaOutline, body: unknown): ValidationFailure | null {
   let best: { failure: Omit<ValidationFailure, 'hint'>; rank: number[]; pointer: string; error: ErrorObject } | null = null;
   for (const error of errors) {
+    // A failed `if` only says its `then` failed; that branch's own error names the field.
+    if (error.keyword === 'if') continue;
     const path = pointerToPath(error.instancePath);
     if (error.keyword === 'required') path.push(String((error.params as { missingProperty: string }).missingProperty));
     const field = path.join('.');

@@ -1,0 +1,325 @@
+import { createHash } from 'node:crypto';
+import { channelOf } from '../channels/table.js';
+import { testCardByMask } from '../channels/test-cards.js';
+import type { VirtualClock } from '../clock/clock.js';
+import { requestOf } from '../model/initiate-request.js';
+import type { Scenario } from '../model/scenario.js';
+import type { Subscription, SubscriptionRetry } from '../model/subscription.js';
+import type { StoredTransaction } from '../model/transaction.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Store } from '../store/store.js';
+import type { JsonObject } from '../support/json.js';
+import type { Logger } from '../support/logger.js';
+import type { Action } from './lifecycle.js';
+import { jakartaDayAfter, jakartaMidnight, stepOf, stepsAfter } from './recurring-schedule.js';
+import type { Done, OrderFollower, Refused, TransactionService } from './service.js';
+
+export interface SubscriptionDeps {
+  store: Store;
+  clock: VirtualClock;
+  scheduler: Scheduler;
+  transactions: TransactionService;
+  logger: Logger;
+}
+
+/** What the operator can do to a subscription (control API, dashboard, library). */
+export type SubscriptionVerb = 'cancel' | 'pause' | 'resume' | 'fail-next';
+export const SUBSCRIPTION_VERBS: readonly SubscriptionVerb[] = ['cancel', 'pause', 'resume', 'fail-next'];
+
+/** The states each verb may start from. */
+const VERB_FROM: Record<SubscriptionVerb, readonly Subscription['state'][]> = {
+  cancel: ['active', 'paused'],
+  pause: ['active'],
+  resume: ['paused'],
+  'fail-next': ['active', 'paused'],
+};
+
+// Charge order ids: `<base>-C<n>` and `<base>-C<n>R<retry>`; the base keeps ids AlphaDash and at most 30 characters.
+const MAX_BASE = 20;
+const ALPHA_DASH = /^[A-Za-z0-9_-]+$/;
+
+/** `recurring.id` when it is AlphaDash and short enough, else its first AlphaDash characters and a hash of it. */
+export function chargeBase(subscriptionId: string): string {
+  if (ALPHA_DASH.test(subscriptionId) && subscriptionId.length <= MAX_BASE) return subscriptionId;
+  const hash = createHash('sha256').update(subscriptionId).digest('hex').slice(0, 6);
+  return `${subscriptionId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, MAX_BASE - 7)}-${hash}`;
+}
+
+export function chargeOrderId(subscriptionId: string, n: number, attempt: number): string {
+  return `${chargeBase(subscriptionId)}-C${n}${attempt > 1 ? `R${attempt - 1}` : ''}`;
+}
+
+function jobOf(sub: Pick<Subscription, 'merchantId' | 'id'>): string {
+  return `subscription:${sub.merchantId}\n${sub.id}`;
+}
+
+function numberOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function retryOf(value: unknown): SubscriptionRetry | undefined {
+  const retry = value as JsonObject | undefined;
+  const interval = numberOf(retry?.interval);
+  const maxInterval = numberOf(retry?.maxInterval);
+  if (!retry || interval === undefined || maxInterval === undefined || typeof retry.intervalUnit !== 'string') return undefined;
+  return { interval, intervalUnit: retry.intervalUnit, maxInterval };
+}
+
+/** How a try ends, and why. */
+interface Verdict {
+  action: 'pay' | 'fail';
+  cause: string;
+}
+
+/** A charge under way: the try the job started, told to the follower when its order moves. */
+interface Try {
+  sub: Subscription;
+  n: number;
+  attempt: number;
+  dueAt: number;
+  cause: string;
+}
+
+/**
+ * Subscriptions: started by the capture of a `recurring.subscribe: "Y"` card order, then charged on the virtual
+ * clock, each try an order of its own (initiated and paid or failed at once through the transactions service),
+ * written with the subscription in one write.
+ */
+export class SubscriptionService implements OrderFollower {
+  /** Tries whose order is being moved, by merchant and order id. */
+  private readonly tries = new Map<string, Try>();
+  /** Subscriptions changed by a move, to schedule once it is written. */
+  private readonly touched = new WeakMap<StoredTransaction, Subscription>();
+
+  constructor(private readonly deps: SubscriptionDeps) {}
+
+  /** Every subscription (of one merchant), oldest first. */
+  list(merchantId?: string): Subscription[] {
+    const all = this.deps.store.customerRecords('subscription');
+    return merchantId === undefined ? all : all.filter((s) => s.merchantId === merchantId);
+  }
+
+  /** The subscriptions with this id, across merchants (one, unless `merchantId` is needed to tell them apart). */
+  find(id: string, merchantId?: string): Subscription[] {
+    if (merchantId !== undefined) {
+      const one = this.deps.store.getCustomerRecord('subscription', merchantId, id);
+      return one ? [one] : [];
+    }
+    return this.list().filter((s) => s.id === id);
+  }
+
+  /** The subscription a charge order (or its first payment) belongs to. */
+  ofOrder(tx: StoredTransaction): Subscription | undefined {
+    const id = requestOf(tx).recurring?.id;
+    const sub = typeof id === 'string' ? this.deps.store.getCustomerRecord('subscription', tx.merchantId, id) : undefined;
+    return sub && (sub.firstOrderId === tx.orderId || sub.charges.some((c) => c.orderId === tx.orderId)) ? sub : undefined;
+  }
+
+  /** Cancels, pauses, resumes or arms fail-next; refused when the subscription's state does not allow it. */
+  async act(sub: Subscription, verb: SubscriptionVerb): Promise<Done | Refused<'invalid-state'>> {
+    if (!VERB_FROM[verb].includes(sub.state)) return { ok: false, refusal: 'invalid-state' };
+    const now = this.deps.clock.now();
+    if (verb === 'cancel') this.end(sub, 'cancelled', 'cancelled by the operator', now);
+    if (verb === 'pause') sub.state = 'paused';
+    if (verb === 'fail-next') sub.failNext = true;
+    if (verb === 'resume') {
+      sub.state = 'active';
+      this.skipMissed(sub, now);
+    }
+    await this.deps.store.commit(sub);
+    this.schedule(sub);
+    return { ok: true };
+  }
+
+  moved(tx: StoredTransaction, action: Action): Subscription[] {
+    const key = `${tx.merchantId}\n${tx.orderId}`;
+    const charging = this.tries.get(key);
+    if (charging) {
+      this.tries.delete(key);
+      return [this.settle(tx, charging)];
+    }
+    const started = action === 'pay' ? this.start(tx) : undefined;
+    return started ? [started] : [];
+  }
+
+  written(tx: StoredTransaction): void {
+    const sub = this.touched.get(tx);
+    if (sub) this.schedule(sub);
+  }
+
+  restore(): void {
+    for (const sub of this.list()) this.schedule(sub);
+  }
+
+  forget(merchantId?: string): void {
+    for (const sub of this.list(merchantId)) this.deps.scheduler.cancel(jobOf(sub));
+  }
+
+  /** A captured first payment with `recurring.subscribe: "Y"` on a card: its subscription, active from now. */
+  private start(tx: StoredTransaction): Subscription | undefined {
+    const request = requestOf(tx);
+    const recurring = request.recurring;
+    if (tx.channel !== 'cc' || recurring?.subscribe !== 'Y' || typeof recurring.id !== 'string') return undefined;
+    // A recurring.id already in use starts no second subscription: the payment stays an ordinary order.
+    if (this.deps.store.getCustomerRecord('subscription', tx.merchantId, recurring.id)) return undefined;
+    const step = stepOf(String(recurring.intervalUnit));
+    const interval = numberOf(recurring.interval);
+    const amount = numberOf(recurring.amount);
+    if (!step || interval === undefined || amount === undefined) return undefined;
+    const now = this.deps.clock.now();
+    const startDate = typeof recurring.startDate === 'string' ? recurring.startDate : undefined;
+    const endDate = typeof recurring.endDate === 'string' ? recurring.endDate : undefined;
+    const maxInterval = numberOf(recurring.maxInterval);
+    const retry = retryOf(recurring.retry);
+    // Charges start at startDate (slot 0) when it is still ahead, else one interval after the first payment (slot 1).
+    const startAt = startDate === undefined ? undefined : jakartaMidnight(startDate);
+    const fromStart = startAt !== undefined && startAt > now;
+    const anchorAt = fromStart ? startAt : now;
+    const sub: Subscription = {
+      kind: 'subscription', id: recurring.id, merchantId: tx.merchantId, customerId: request.customer.id ?? '',
+      firstOrderId: tx.orderId, ...(tx.cardToken ? { cardToken: tx.cardToken } : {}), state: 'active', createdAt: now,
+      type: String(recurring.type), amount, interval, intervalUnit: String(recurring.intervalUnit),
+      ...(maxInterval === undefined ? {} : { maxInterval }), ...(startDate ? { startDate } : {}), ...(endDate ? { endDate } : {}),
+      ...(retry ? { retry } : {}), anchorAt, charges: [],
+    };
+    this.planSlot(sub, fromStart ? 0 : 1, 1, now);
+    this.deps.store.addCustomerRecord(sub);
+    this.touched.set(tx, sub);
+    return sub;
+  }
+
+  /** A try's order just moved to its end: recorded, and the next try planned, in the same write. */
+  private settle(tx: StoredTransaction, attempt: Try): Subscription {
+    const { sub, n, dueAt, cause } = attempt;
+    const now = this.deps.clock.now();
+    sub.charges.push({ orderId: tx.orderId, n, dueAt, attempt: attempt.attempt, status: tx.status, cause });
+    this.planAfter(sub, tx.status === 'FAILURE', attempt.attempt, now);
+    this.touched.set(tx, sub);
+    return sub;
+  }
+
+  /** After a try of the charge at `nextSlot`: its retry, or the next slot's charge, or the end. */
+  private planAfter(sub: Subscription, failed: boolean, attempt: number, now: number): void {
+    if (sub.state === 'cancelled' || sub.state === 'ended') return;
+    const slot = sub.nextSlot ?? 0;
+    const retry = sub.retry && stepOf(sub.retry.intervalUnit);
+    if (failed && sub.retry && retry && attempt <= sub.retry.maxInterval) {
+      // Retries are counted from the charge's first try, so a late one does not push the rest back.
+      const firstTry = sub.charges.find((c) => c.n === sub.nextCharge && c.attempt === 1)?.dueAt ?? now;
+      sub.nextAttempt = attempt + 1;
+      sub.nextChargeAt = Math.max(stepsAfter(firstTry, retry, sub.retry.interval, attempt), now);
+      return;
+    }
+    const made = new Set(sub.charges.map((c) => c.n)).size;
+    if (sub.maxInterval !== undefined && made >= sub.maxInterval) return this.end(sub, 'ended', `all ${sub.maxInterval} charges made`, now);
+    this.planSlot(sub, slot + 1, made + 1, now);
+  }
+
+  /** Plans charge `n` at schedule slot `slot` (first try), or ends the subscription when that is past its endDate. */
+  private planSlot(sub: Subscription, slot: number, n: number, now: number): void {
+    const dueAt = Math.max(this.slotDue(sub, slot), now);
+    if (sub.endDate !== undefined && dueAt >= jakartaDayAfter(sub.endDate)) return this.end(sub, 'ended', `endDate ${sub.endDate} reached`, now);
+    Object.assign(sub, { nextSlot: slot, nextCharge: n, nextAttempt: 1, nextChargeAt: dueAt });
+  }
+
+  /** On resume: charges that fell due while paused are skipped, a pending retry is tried now. */
+  private skipMissed(sub: Subscription, now: number): void {
+    if (sub.nextChargeAt === undefined || sub.nextChargeAt >= now) return;
+    if ((sub.nextAttempt ?? 1) > 1) {
+      sub.nextChargeAt = now;
+      return;
+    }
+    let slot = sub.nextSlot ?? 0;
+    while (this.slotDue(sub, slot) < now) slot++;
+    this.planSlot(sub, slot, sub.nextCharge ?? 1, now);
+  }
+
+  private slotDue(sub: Subscription, slot: number): number {
+    return stepsAfter(sub.anchorAt, stepOf(sub.intervalUnit)!, sub.interval, slot);
+  }
+
+  private end(sub: Subscription, state: 'cancelled' | 'ended', reason: string, now: number): void {
+    sub.state = state;
+    sub.endedAt = now;
+    sub.endReason = reason;
+    delete sub.nextChargeAt;
+    delete sub.nextSlot;
+    delete sub.nextCharge;
+    delete sub.nextAttempt;
+    delete sub.failNext;
+  }
+
+  /** Puts the subscription's next try on the scheduler while it is active (and takes it off otherwise). */
+  private schedule(sub: Subscription): void {
+    const { scheduler, store } = this.deps;
+    const job = jobOf(sub);
+    if (sub.state !== 'active' || sub.nextChargeAt === undefined) return scheduler.cancel(job);
+    const { merchantId, id } = sub;
+    scheduler.schedule(job, sub.nextChargeAt, async () => {
+      // The record as it is now: a reset or a rolled-back write may have replaced it.
+      const current = store.getCustomerRecord('subscription', merchantId, id);
+      if (current && current.state === 'active') await this.charge(current);
+    });
+  }
+
+  /** Makes the subscription's next try: an order of its own, paid or failed at once. */
+  private async charge(sub: Subscription): Promise<void> {
+    const { store, transactions, clock, logger } = this.deps;
+    const first = store.getTransaction(sub.merchantId, sub.firstOrderId);
+    const card = channelOf('cc')!;
+    const n = sub.nextCharge ?? 1;
+    const attempt = sub.nextAttempt ?? 1;
+    const dueAt = sub.nextChargeAt ?? clock.now();
+    const orderId = chargeOrderId(sub.id, n, attempt);
+    if (!first) return this.settleWithoutOrder(sub, n, attempt, dueAt, `its first order ${sub.firstOrderId} is gone`);
+    const body = this.chargeBody(first, sub, orderId);
+    const admission = transactions.admit(sub.merchantId, body, card);
+    if (!admission.ok) return this.settleWithoutOrder(sub, n, attempt, dueAt, `the gateway refused the charge (${admission.refusal})`);
+    const started = await transactions.initiate(sub.merchantId, body, card, admission.scenario, JSON.stringify(body));
+    if (!started.ok) return this.settleWithoutOrder(sub, n, attempt, dueAt, `order id ${orderId} is taken by another order`);
+    const { tx } = started;
+    const verdict = this.verdict(sub, first, admission.scenario);
+    // The charge is made on the subscriber's card: its order shows that card, not the default test card.
+    if (first.card && !tx.card) tx.card = { mask: first.card.mask, info: { ...first.card.info } };
+    this.tries.set(`${tx.merchantId}\n${tx.orderId}`, { sub, n, attempt, dueAt, cause: verdict.cause });
+    if (!(await transactions.apply(tx, verdict.action, `subscription ${sub.id} charge ${n}${attempt > 1 ? ` retry ${attempt - 1}` : ''}: ${verdict.cause}`))) {
+      this.tries.delete(`${tx.merchantId}\n${tx.orderId}`);
+      logger.warn(`subscription ${sub.id}: charge order ${orderId} could not be moved (${tx.status})`);
+    }
+  }
+
+  /** A try that got no order: recorded as failed, and the schedule goes on. */
+  private async settleWithoutOrder(sub: Subscription, n: number, attempt: number, dueAt: number, cause: string): Promise<void> {
+    const now = this.deps.clock.now();
+    sub.charges.push({ orderId: '', n, dueAt, attempt, status: 'FAILURE', cause });
+    this.planAfter(sub, true, attempt, now);
+    await this.deps.store.commit(sub);
+    this.schedule(sub);
+  }
+
+  /** The first order's body, as this charge: its own id, the recurring amount, no items, no card form, no new subscription. */
+  private chargeBody(first: StoredTransaction, sub: Subscription, orderId: string): JsonObject {
+    const { card: _card, ...body } = JSON.parse(first.requestJson) as JsonObject;
+    const { item: _items, ...order } = body.order as JsonObject;
+    return { ...body, order: { ...order, id: orderId, amount: sub.amount }, recurring: { id: sub.id, type: sub.type } };
+  }
+
+  /** fail-next first, then a scenario's outcome, then the card's test-card outcome; else captured. */
+  private verdict(sub: Subscription, first: StoredTransaction, scenario: Scenario | undefined): Verdict {
+    if (sub.failNext) {
+      delete sub.failNext;
+      return { action: 'fail', cause: 'failed on request (fail-next)' };
+    }
+    const outcome = scenario?.effects.outcome?.action;
+    if (outcome) return { action: outcome === 'pay' ? 'pay' : 'fail', cause: `scenario "${scenario!.name}": ${outcome}` };
+    const saved = sub.cardToken ? this.deps.store.getCustomerRecord('savedCard', sub.merchantId, sub.cardToken) : undefined;
+    if (saved?.deletedAt !== undefined) return { action: 'fail', cause: 'its saved card was deleted' };
+    const mask = saved?.card.mask ?? first.card?.mask;
+    const outcomeOfCard = mask ? testCardByMask(mask)?.outcome : undefined;
+    if (outcomeOfCard === 'declined' || outcomeOfCard === 'insufficientFunds') {
+      return { action: 'fail', cause: `test card ${mask} ${outcomeOfCard === 'declined' ? 'declined' : 'has insufficient funds'}` };
+    }
+    return { action: 'pay', cause: 'captured' };
+  }
+}
