@@ -2,12 +2,14 @@ import { CHANNELS } from '../channels/table.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { AppContext } from '../operations/context.js';
 import type { AdmissionRefusal } from '../transactions/admission.js';
+import type { OpenVaRefusal } from '../transactions/open-vas.js';
 import { paidAmount, TRANSITIONS } from '../transactions/lifecycle.js';
 import type { SavedCardDeleteRefusal, SavedCardRefusal } from '../transactions/saved-cards.js';
-import { GatewayError, invalidFormat } from './response-codes.js';
+import { GatewayError, invalidFormat, RESPONSE_CODES } from './response-codes.js';
 
 /** Every refusal of the transactions service the gateway answers. */
-export type Refusal = AdmissionRefusal | SavedCardRefusal | SavedCardDeleteRefusal | 'duplicate-order' | 'invalid-status' | 'never-paid' | 'not-permitted' | 'invalid-amount';
+export type Refusal = AdmissionRefusal | SavedCardRefusal | SavedCardDeleteRefusal | 'duplicate-order' | 'invalid-status' | 'never-paid' | 'not-permitted' | 'invalid-amount'
+  | Exclude<OpenVaRefusal, AdmissionRefusal>;
 
 /** What the gateway knows of a refused request when it words the hint. */
 export interface RefusalFacts {
@@ -23,6 +25,8 @@ export interface RefusalFacts {
   /** The saved-card token a request named, and the customer it named with it. */
   cardToken?: string;
   customerId?: string;
+  /** The open VA a request named: `<sourceOfFunds.type>/<paymentCode>`. */
+  openVa?: string;
 }
 
 const RESET = 'use a new id or POST /_mock/reset';
@@ -103,4 +107,13 @@ export const REFUSALS: Record<Refusal, RefusalAnswer> = {
     const left = f.tx ? paidAmount(f.tx) - f.tx.refundedAmount : 0;
     return `order.amount ${f.refundAmount} is more than is left to refund (${left} of ${f.tx ? paidAmount(f.tx) : 0})`;
   }),
+  'not-va': refusal(() => invalidFormat('sourceOfFunds.type', 'sourceOfFunds.type', 'openVaChannel'),
+    (f) => `sourceOfFunds.type ${f.channelType} is no VA channel: open VAs exist only on ${CHANNELS.filter((c) => c.family === 'va').map((c) => c.type).join(', ')}`),
+  // Chosen: a number held by another customer answers like a duplicate order id (409).
+  'code-taken': refusal(() => new GatewayError(RESPONSE_CODES.duplicateOrderId.code, 'Duplicate Payment Code'),
+    (f) => `open VA ${f.openVa} is registered to another customer of ${f.merchantId}: send that customer's data, another paymentCode, or none to get a new number`),
+  'unknown-va': refusal(() => GatewayError.of('transactionNotFound'),
+    (f) => `merchant ${f.merchantId} has no open VA ${f.openVa}: register it first (POST openpayment/register; the answer's paymentCode is the number to use)`),
+  'va-deleted': refusal(() => GatewayError.of('invalidTransactionStatus'),
+    (f) => `open VA ${f.openVa} was deleted: register it again with the same customer to bring it back`),
 };

@@ -17,6 +17,7 @@ import { hintHeader } from './hint-text.js';
 import { requestLine } from './request-line.js';
 import { REFUSALS, type Refusal, type RefusalFacts } from './refusals.js';
 import { GATEWAY_PREFIX, pathParam, validationError, type GatewayKit, type Handler, type Route } from './kit.js';
+import { openVaRoutes } from './open-va-routes.js';
 import { savedCardRoutes } from './saved-card-routes.js';
 import { queueRealMicrotask, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
@@ -163,6 +164,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     { path: `${GATEWAY_PREFIX}void`, methods: { POST: { handler: voidByBody, body: true } } },
     // Some SDKs send the refund as a GET with a JSON body.
     { path: `${GATEWAY_PREFIX}refund`, methods: { POST: { handler: refund, body: true }, GET: { handler: refund, body: true } } },
+    ...openVaRoutes(kit),
     ...savedCardRoutes(kit),
   ];
 

@@ -49,6 +49,8 @@ export interface Scenario {
     initiate?: InitiateOverride;
     expiryMs?: number;
     outcome?: { action: ScheduledAction; afterMs: number };
+    /** One transfer into an open VA registered under the scenario, `afterMs` after the register. */
+    openVaTransfer?: { amount: number; afterMs: number };
     callback?: CallbackBehaviour;
   };
   /** `runtime`, or the file it came from. */

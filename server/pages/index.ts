@@ -3,6 +3,7 @@ import { CHANNELS, HOSTED, type Channel, type Family } from '../channels/table.j
 import type { AppContext } from '../operations/context.js';
 import { cardPages } from './card.js';
 import { giveUpPage } from './give-up.js';
+import { openVaTransferPage } from './open-va-transfer.js';
 import { pickerPages } from './picker.js';
 import { paylaterPages } from './paylater.js';
 import { pendingPages } from './pending.js';
@@ -37,5 +38,6 @@ export function shopperPages(ctx: AppContext): Router {
   }
   for (const [module, channels] of served) router.use(module(ctx, channels));
   router.use(giveUpPage(ctx));
+  router.use(openVaTransferPage(ctx));
   return router;
 }

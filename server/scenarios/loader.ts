@@ -24,6 +24,7 @@ interface RawScenario {
     initiate?: { delay?: string | number } & Omit<NonNullable<Scenario['effects']['initiate']>, 'delayMs'>;
     expiry?: string | number;
     outcome?: { action: 'pay' | 'fail' | 'expire'; after?: string | number };
+    openVaTransfer?: { amount: number; after?: string | number };
     callback?: { delay?: string | number } & Omit<NonNullable<Scenario['effects']['callback']>, 'delayMs'>;
   };
 }
@@ -46,7 +47,7 @@ function deepest(errors: ErrorObject[]): ErrorObject {
 
 function toScenario(raw: RawScenario, source: string): Scenario {
   const ms = (value: string | number | undefined) => (value === undefined ? undefined : parseDuration(value) ?? undefined);
-  const { initiate, expiry, outcome, callback } = raw.effects;
+  const { initiate, expiry, outcome, openVaTransfer, callback } = raw.effects;
   const scenario: Scenario = {
     name: raw.name,
     enabled: raw.enabled ?? true,
@@ -61,6 +62,7 @@ function toScenario(raw: RawScenario, source: string): Scenario {
   }
   if (expiry !== undefined) scenario.effects.expiryMs = ms(expiry);
   if (outcome) scenario.effects.outcome = { action: outcome.action, afterMs: ms(outcome.after) ?? 0 };
+  if (openVaTransfer) scenario.effects.openVaTransfer = { amount: openVaTransfer.amount, afterMs: ms(openVaTransfer.after) ?? 0 };
   if (callback) {
     const { delay, ...rest } = callback;
     scenario.effects.callback = { ...rest, ...(delay === undefined ? {} : { delayMs: ms(delay) }) };

@@ -23,7 +23,7 @@ export function channelEnabled(config: Pick<Config, 'disabledChannels'>, merchan
  * Whether a callback URL's host is one the operator allows (`--callback-hosts`): exact names, or
  * `*.example.com` for any subdomain. With no list every http(s) host is allowed.
  */
-function callbackHostAllowed(url: string, allowed: readonly string[]): boolean {
+export function callbackHostAllowed(url: string, allowed: readonly string[]): boolean {
   if (allowed.length === 0) return true;
   let host: string;
   try {

@@ -121,7 +121,8 @@ export class TransactionService {
    * Stores a new admitted order; an identical request for a still-pending order gets that order again
    * (its answer is rebuilt from it). A matched scenario shapes its expiry, outcome and callbacks.
    */
-  async initiate(merchantId: string, body: JsonObject, channel: Channel, scenario?: Scenario, bodyText?: string): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
+  async initiate(merchantId: string, body: JsonObject, channel: Channel, scenario?: Scenario, bodyText?: string,
+    fixed: { paymentCode?: string } = {}): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
     const { store, clock, generator } = this.deps;
     const request = this.typed(body);
     const { order } = request;
@@ -159,7 +160,8 @@ export class TransactionService {
       const outcome = scenario.effects.outcome;
       if (outcome) tx.scheduledOutcome = { action: outcome.action, at: now + outcome.afterMs };
     }
-    if (channel.codePrefix) tx.paymentCode = generator.code(channel.codePrefix, 16);
+    // A transfer into an open VA carries that VA's number; any other order gets a fresh one.
+    if (channel.codePrefix) tx.paymentCode = fixed.paymentCode ?? generator.code(channel.codePrefix, 16);
     store.addTransaction(tx);
     this.requests.adopt(tx, request);
     await store.commit(tx);

@@ -1,0 +1,43 @@
+import type { TextTable } from './texts.js';
+
+/** Texts of the "simulate a transfer" page of an open VA, as a bank's transfer screen words them. */
+export const OPEN_VA_TRANSFER_TEXT = {
+  id: {
+    title: 'Transfer ke Virtual Account {brand}',
+    heading: 'Transfer ke Virtual Account',
+    vaNumber: 'Nomor Virtual Account',
+    recipient: 'Nama penerima',
+    merchant: 'Merchant',
+    amount: 'Jumlah transfer (Rp)',
+    anyAmount: 'Virtual Account ini menerima jumlah berapa pun.',
+    transfer: 'Transfer sekarang',
+    simulateIntro: 'Sandbox tidak terhubung ke bank sungguhan. Tombol ini mensimulasikan transfer: pesanan baru berstatus PAID dan callback dikirim ke merchant.',
+    badAmount: 'Masukkan jumlah dalam rupiah, minimal 1.',
+    doneHeading: 'Transfer berhasil',
+    doneBody: 'Transfer sebesar {amount} ke {code} sudah diterima (pesanan {order}).',
+    deletedHeading: 'Virtual Account tidak aktif',
+    deletedBody: 'Nomor Virtual Account ini sudah dihapus oleh merchant dan tidak menerima transfer.',
+    unknownVaHeading: 'Virtual Account tidak ditemukan',
+    unknownVaBody: 'Nomor Virtual Account ini tidak terdaftar. Periksa kembali nomor dari merchant.',
+    another: 'Transfer lagi',
+  },
+  en: {
+    title: '{brand} Virtual Account transfer',
+    heading: 'Transfer to a Virtual Account',
+    vaNumber: 'Virtual Account number',
+    recipient: 'Recipient name',
+    merchant: 'Merchant',
+    amount: 'Amount (IDR)',
+    anyAmount: 'This Virtual Account takes any amount.',
+    transfer: 'Transfer now',
+    simulateIntro: 'The sandbox is not connected to any real bank. This button simulates the transfer: a new PAID order, and the callback is sent to the merchant.',
+    badAmount: 'Enter the amount in whole rupiah, 1 or more.',
+    doneHeading: 'Transfer successful',
+    doneBody: 'The transfer of {amount} to {code} was received (order {order}).',
+    deletedHeading: 'Virtual Account not active',
+    deletedBody: 'The merchant deleted this Virtual Account number: it takes no transfers.',
+    unknownVaHeading: 'Virtual Account not found',
+    unknownVaBody: 'This Virtual Account number is not registered. Please check the number the merchant gave you.',
+    another: 'Transfer again',
+  },
+} as const satisfies TextTable;
