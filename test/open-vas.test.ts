@@ -211,3 +211,32 @@ describe('open VAs across a restart', () => {
     }
   });
 });
+
+describe('open VAs in the library, the dashboard and the transfer page', () => {
+  it('pays through payOpenVa, lists through openVas, and serves the dashboard and transfer pages', async () => {
+    const { startFinnetMock } = await import('../server/index.js');
+    const mock = await startFinnetMock();
+    try {
+      const res = await request(mock.url).post(`${BASE}/register`).set('Authorization', mock.merchant.authorization).send({ customer: CUSTOMER, sourceOfFunds: { type: 'vabca' } });
+      const code = res.body.paymentCode as string;
+      const tx = await mock.payOpenVa({ channel: 'vabca', paymentCode: code, amount: 42000 });
+      expect(tx).toMatchObject({ status: 'PAID', amount: 42000, orderId: `VA014-${code}-1` });
+      expect(mock.openVas()[0]).toMatchObject({ paymentCode: code, payments: [{ orderId: tx.orderId }] });
+      await expect(mock.payOpenVa({ channel: 'vabca', paymentCode: '3833700000000000', amount: 1 })).rejects.toThrow(/no merchant has an open VA/i);
+      const list = await request(mock.url).get('/open-vas');
+      expect(list.text).toContain(code);
+      const detail = await request(mock.url).get(`/open-vas/${mock.merchant.id}/vabca/${code}`);
+      expect(detail.text).toContain(tx.orderId);
+      const paid = await request(mock.url).post(`/va-transfer/${mock.merchant.id}/vabca/${code}`).type('form').send({ amount: '15.000' });
+      expect(paid.status).toBe(200);
+      expect(paid.text).toContain(`VA014-${code}-2`);
+      const bad = await request(mock.url).post(`/va-transfer/${mock.merchant.id}/vabca/${code}`).type('form').send({ amount: 'lots' });
+      expect(bad.status).toBe(400);
+      await request(mock.url).get(`${BASE}/delete/vabca/${code}`).set('Authorization', mock.merchant.authorization).expect(200);
+      expect((await request(mock.url).get(`/va-transfer/${mock.merchant.id}/vabca/${code}`)).status).toBe(410);
+      await expect(mock.payOpenVa({ channel: 'vabca', paymentCode: code, amount: 1 })).rejects.toThrow(/deleted/);
+    } finally {
+      await mock.stop();
+    }
+  });
+});
