@@ -1,6 +1,6 @@
 import type { TextTable } from './texts.js';
 
-/** Texts of the card page and its 3-D Secure step. */
+/** Texts of the card page (new card, or a saved card's CVV) and its 3-D Secure step. */
 export const CARD_TEXT = {
   id: {
     heading: 'Bayar dengan kartu',
@@ -33,6 +33,12 @@ export const CARD_TEXT = {
     wrongOtp: 'Kode OTP salah. Sisa percobaan:',
     authFailed: 'Verifikasi 3-D Secure gagal. Transaksi dibatalkan demi keamanan.',
     tooManyCvv: 'Terlalu banyak CVV yang salah. Transaksi dibatalkan demi keamanan.',
+    saveNotice: 'Kartu ini akan disimpan untuk pembayaran berikutnya di merchant ini. Yang disimpan hanya token kartu, bukan nomor lengkap atau CVV.',
+    savedHeading: 'Bayar dengan kartu tersimpan',
+    savedIntro: 'Masukkan CVV kartu tersimpan Anda untuk melanjutkan pembayaran.',
+    savedCard: 'Kartu tersimpan',
+    savedHint: 'CVV: 3 digit apa pun (AMEX 4 digit).',
+    savedTestCard: 'Kartu uji ini:',
   },
   en: {
     heading: 'Pay by card',
@@ -65,5 +71,11 @@ export const CARD_TEXT = {
     wrongOtp: 'Wrong OTP. Attempts left:',
     authFailed: '3-D Secure verification failed. The transaction was stopped for your security.',
     tooManyCvv: 'Too many wrong CVVs. The transaction was stopped for your security.',
+    saveNotice: 'This card will be saved for your next payments with this merchant. Only a card token is kept, never the full number or the CVV.',
+    savedHeading: 'Pay with your saved card',
+    savedIntro: 'Enter the CVV of your saved card to continue.',
+    savedCard: 'Saved card',
+    savedHint: 'CVV: any 3 digits (AMEX 4).',
+    savedTestCard: 'This test card:',
   },
 } as const satisfies TextTable;

@@ -1,7 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { FAMILIES, PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
-import { cardFor, SECURE_PROGRAMMES, TEST_CARDS, type CardOutcome } from '../channels/test-cards.js';
+import { cardFor, cvvLength, SECURE_PROGRAMMES, TEST_CARDS, testCardByMask, type CardOutcome } from '../channels/test-cards.js';
+import { requestOf } from '../model/initiate-request.js';
+import type { SavedCard } from '../model/saved-card.js';
+import { storedOnFileOf } from '../transactions/saved-cards.js';
 import { formatJakarta } from '../support/indonesian-format.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
@@ -17,6 +20,11 @@ const OUTCOME_LABELS: Record<CardOutcome, keyof (typeof CARD_TEXT)['id']> = {
 };
 
 const TEST_CARD_ROWS = TEST_CARDS.map((c) => ({ number: c.number.replace(/(\d{4})(?=\d)/g, '$1 '), brand: c.info.brand, label: OUTCOME_LABELS[c.outcome] }));
+
+/** `411111xxxxxx1111` → `4111 11•• •••• 1111`: a saved card as a card shows its number. */
+function spacedMask(mask: string): string {
+  return mask.replace(/x/g, '•').replace(/(.{4})(?=.)/g, '$1 ');
+}
 
 /** `MM/YY` that is this month or later on the virtual clock (Jakarta time). */
 function expiryValid(text: string, now: number): boolean {
@@ -57,7 +65,17 @@ export function cardPages(ctx: AppContext): Router {
 
   const formLocals = (tx: StoredTransaction, token: string, entered: { number: string; expiry: string; name: string }, error: string) => ({
     ...summaryOf(tx), action: formPath(token), testCards: TEST_CARD_ROWS, entered, error,
+    savesCard: storedOnFileOf(requestOf(tx)) === 'TO_BE_STORED',
   });
+
+  // Two-click: the saved card (mask, brand, issuer) and what its test card does; only the CVV is asked.
+  const savedLocals = (tx: StoredTransaction, token: string, saved: SavedCard, error: string) => {
+    const testCard = ctx.savedCards.testCardOf(saved);
+    return {
+      ...summaryOf(tx), action: formPath(token), saved: saved.card, shownMask: spacedMask(saved.card.mask), cvvLength: cvvLength(testCard),
+      testOutcome: testCardByMask(saved.card.mask) ? OUTCOME_LABELS[testCard.outcome] : '', error,
+    };
+  };
 
   const challengeLocals = (tx: StoredTransaction, token: string, error: string) => ({
     ...summaryOf(tx), action: challengePath(token), card: tx.card, programme: SECURE_PROGRAMMES[tx.card?.info.brand ?? ''] ?? '3-D Secure',
@@ -78,7 +96,9 @@ export function cardPages(ctx: AppContext): Router {
     const opened = await open(req, res, 'signin');
     if (!opened) return;
     const { tx, token, frame } = opened;
-    await ctx.transactions.checkout.opened(tx, 'card page');
+    const saved = ctx.savedCards.cardOf(tx);
+    await ctx.transactions.checkout.opened(tx, saved ? 'saved card page' : 'card page');
+    if (saved) return render(res, 200, 'card/saved', frame, savedLocals(tx, token, saved, ''));
     render(res, 200, 'card/form', frame, formLocals(tx, token, { number: '', expiry: '', name: '' }, ''));
   });
 
@@ -88,6 +108,8 @@ export function cardPages(ctx: AppContext): Router {
     const { tx, token, frame } = opened;
     const { t } = frame;
     if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
+    const saved = ctx.savedCards.cardOf(tx);
+    if (saved) return paySaved(req, res, { tx, token, frame }, saved);
     const entered = { number: field(req.body, 'number'), expiry: field(req.body, 'expiry'), name: field(req.body, 'name') };
     const again = (error: string) => render(res, 422, 'card/form', frame, formLocals(tx, token, entered, error));
     const card = cardFor(entered.number);
@@ -98,6 +120,15 @@ export function cardPages(ctx: AppContext): Router {
     if (result.refusal === 'wrong-secret') return again(`${t.badCvv} ${t.attemptsLeft} ${result.left}`);
     showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManyCvv);
   });
+
+  /** The CVV of a saved card: paid, on to 3-D Secure, or declined as its test card says. */
+  const paySaved = async (req: Request, res: Response, { tx, token, frame }: { tx: StoredTransaction; token: string; frame: CardFrame }, saved: SavedCard) => {
+    const { t } = frame;
+    const result = await ctx.transactions.checkout.cardOutcome(tx, ctx.savedCards.testCardOf(saved), field(req.body, 'cvv'));
+    if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(res, frame, tx);
+    if (result.refusal === 'wrong-secret') return render(res, 422, 'card/saved', frame, savedLocals(tx, token, saved, `${t.badCvv} ${t.attemptsLeft} ${result.left}`));
+    showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManyCvv);
+  };
 
   router.get(challengePath(':token'), async (req, res) => {
     const opened = await open(req, res, 'otp');
