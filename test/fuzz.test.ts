@@ -40,7 +40,12 @@ function generatedRequest(body: Record<string, any>): Record<string, any> {
   if (total() < 1) items[0]!.unitPrice = 1;
   body.order.amount = String(total());
   delete body.order.itemAmount;
-  if (body.recurring?.subscribe === 'Y') body.recurring = { ...body.recurring, type: 'PURCHASE', id: 'SUB1' };
+  // Kredivo cannot recur (only cc subscribes), and recurring dates must be real days in order.
+  if (body.recurring) {
+    delete body.recurring.subscribe;
+    if (body.recurring.startDate !== undefined) body.recurring.startDate = '20240101';
+    if (body.recurring.endDate !== undefined) body.recurring.endDate = '20241231';
+  }
   return body;
 }
 
