@@ -32,6 +32,21 @@ function banner(config: Config, url: string, publicUrl: string): string {
   ].join('\n');
 }
 
+/**
+ * Under this package's `npm start` (which execs node, so npm's SIGTERM reaches it) the simulator also stops
+ * when npm itself is gone without a word (SIGKILL, a crash): it would otherwise go on holding the port.
+ */
+function whileNpmRuns(stop: () => void): void {
+  if (process.env.npm_lifecycle_event !== 'start' || process.env.npm_package_name !== 'finnet-mock') return;
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop();
+  }, 500);
+  watch.unref();
+}
+
 function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
@@ -72,6 +87,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  whileNpmRuns(() => shutdown('npm start ended'));
   instance = await startInstance(config, logger).catch((err: unknown) => {
     if (err instanceof ConfigError || err instanceof StoreError || err instanceof ScenarioError) fatal(err.message);
     throw err;

@@ -203,7 +203,8 @@ describe('the finnet-mock command, for CI', () => {
     expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'SIGTERM: finishing in-flight requests and flushing the data file' });
   });
 
-  it('npm start stops, and frees its port, when the npm process gets SIGTERM', async () => {
+  // SIGTERM is passed on by npm (the start script execs node); after a SIGKILL the simulator sees npm is gone.
+  it.each(['SIGTERM', 'SIGKILL'] as const)('npm start stops, and frees its port, when the npm process gets %s', async (signal) => {
     const root = join(import.meta.dirname, '..');
     if (!existsSync(join(root, 'dist', 'server', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
     const db = join(mkdtempSync(join(tmpdir(), 'finnet-mock-')), 'data.json');
@@ -221,7 +222,7 @@ describe('the finnet-mock command, for CI', () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)![1]);
-    npm.kill('SIGTERM');
+    npm.kill(signal);
     await exited;
     // The simulator itself stopped: its port can be bound again and its data file lock is gone.
     const free = async () => {
