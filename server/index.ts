@@ -7,6 +7,8 @@ import type { CardInfo, PaymentStatus, TimelineEvent } from './model/transaction
 import { deliveryView, requestView, transactionView } from './control/views.js';
 import { subscriptionView } from './control/subscription-routes.js';
 import { lookUpOpenVa, openVaView } from './control/open-va-routes.js';
+import { savedCardView } from './control/saved-card-routes.js';
+import { cardFor } from './channels/test-cards.js';
 import type { SubscriptionVerb } from './transactions/subscriptions.js';
 import { startInstance } from './instance.js';
 import { createLogger } from './support/logger.js';
@@ -203,6 +205,22 @@ export interface OpenVa {
   payments: { merchantId: string; orderId: string; channel: string; status: PaymentStatus; amount: number; currency: string; createdAt: string; expiresAt: string; scenario: string | null }[];
 }
 
+/** A saved card (`card.storedOnFile: "TO_BE_STORED"`) as `GET /_mock/saved-cards/:token` shows it; times are ISO-8601. */
+export interface SavedCard {
+  /** 64 hex: `card.token` for two-click and one-click, the path of the delete API. */
+  token: string;
+  merchantId: string;
+  customerId: string;
+  mask: string;
+  brand: string;
+  card: { mask: string; info: CardInfo };
+  /** The order whose capture saved it; null when saved through the control API or `saveCard()`. */
+  savedBy: string | null;
+  createdAt: string;
+  deletedAt: string | null;
+  deleted: boolean;
+}
+
 /** A running simulator, for a test suite. */
 export interface FinnetMock {
   /** Base URL to point the integration at, e.g. `http://127.0.0.1:43817`. */
@@ -240,6 +258,12 @@ export interface FinnetMock {
   openVa(channel: string, paymentCode: string, merchantId?: string): OpenVa | undefined;
   /** A transfer of any amount into an open VA: its PAID order (with the callback); throws for an unknown or deleted VA. */
   payOpenVa(transfer: { channel: string; paymentCode: string; amount: number; merchantId?: string }): Promise<Transaction>;
+  /** Saved cards, newest first, of one customer and/or merchant when given. */
+  savedCards(filter?: { customerId?: string; merchantId?: string }): SavedCard[];
+  /** Saves a card number (a test card decides how charges on it end) for a customer of the merchant (default: the first). */
+  saveCard(card: { customerId: string; number: string; merchantId?: string }): Promise<SavedCard>;
+  /** Deletes a token as the gateway's delete API does; throws for an unknown or already deleted one. */
+  deleteSavedCard(token: string): Promise<SavedCard>;
   /** Logged gateway requests, newest first, with their headers; every filter given must hold. */
   requests(filter?: RequestFilter): LoggedRequest[];
   /** Adds runtime scenarios (replacing runtime ones of the same name). */
@@ -350,6 +374,20 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
         throw new Error(`finnet-mock: payOpenVa(): ${paid.refusal === 'va-deleted' ? `open VA ${found.va.id} was deleted and refuses transfers` : 'amount must be a whole number of rupiah, 1 or more'}`);
       }
       return view(paid.tx);
+    },
+    savedCards: ({ customerId, merchantId } = {}) => ctx.savedCards.list({ customerId, merchantId }).reverse().map((c) => copy<SavedCard>(savedCardView(c))),
+    async saveCard({ customerId, number, merchantId = first.id }) {
+      const card = cardFor(number);
+      if (!card) throw new Error(`finnet-mock: saveCard(): "${number}" is not a valid Visa, Mastercard, JCB or AMEX number`);
+      if (!ctx.merchants.has(merchantId)) throw new Error(`finnet-mock: saveCard(): there is no merchant "${merchantId}"`);
+      if (!customerId) throw new Error('finnet-mock: saveCard(): customerId is the customer.id the card belongs to');
+      return copy<SavedCard>(savedCardView(await ctx.savedCards.save(merchantId, customerId, card)));
+    },
+    async deleteSavedCard(token) {
+      const card = ctx.savedCards.find(token);
+      const deleted = card && (await ctx.savedCards.delete(card.merchantId, card.id));
+      if (!deleted?.ok) throw new Error(`finnet-mock: deleteSavedCard(): ${card ? `saved card ${card.id} was already deleted` : `no saved card "${token}"`}`);
+      return copy<SavedCard>(savedCardView(deleted.card));
     },
     requests(filter = {}) {
       const read = readRequestFilter(filter as Record<string, unknown>);

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { channelRequest } from './helpers/channel-requests.js';
 import { useSimulator } from './helpers/suite.js';
-import { basicAuth, checkStatus, initiate, MERCHANT, OTHER_MERCHANT } from './helpers/instance.js';
+import { basicAuth, checkStatus, initiate, MERCHANT, OTHER_MERCHANT, startTestInstance } from './helpers/instance.js';
 
 const sim = useSimulator({ reset: true });
 
@@ -218,5 +221,37 @@ describe('GET|POST /pg/payment/card/customer/delete/{cardToken}', () => {
       expect(res.body).toMatchObject({ responseCode: '4000001', responseMessage: 'Invalid Field Format. The card token format is invalid' });
     }
     expect((await request(sim.instance.server).get(`/pg/payment/card/customer/delete/${foreign}`)).status).toBe(401);
+  });
+});
+
+describe('saved cards across a restart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'finnet-saved-cards-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a token saved before the restart pays one-click after it; one deleted before it stays refused', async () => {
+    const db = join(dir, 'data.json');
+    let instance = await startTestInstance({ db });
+    try {
+      const api = () => request(instance.server);
+      const seeded = async (number: string) => (await api().post('/_mock/saved-cards').send({ merchantId: MERCHANT.id, customerId: 'hajar@example.com', number })).body.token as string;
+      const kept = await seeded('4111111111111111');
+      const dropped = await seeded('5123450000000008');
+      expect((await api().get(`/pg/payment/card/customer/delete/${dropped}`).set('Authorization', basicAuth())).body.responseCode).toBe('2000000');
+      await instance.stop();
+      instance = await startTestInstance({ db });
+      const pay = (token: string) => {
+        const body = channelRequest('cc');
+        body.customer.id = 'hajar@example.com';
+        body.card = { storedOnFile: 'STORED', token };
+        return api().post('/pg/payment/card/payment').set('Authorization', basicAuth()).send(body);
+      };
+      const paid = await pay(kept);
+      expect(paid.body.data.result.payment.status).toBe('CAPTURED');
+      expect(paid.body.data.card.token).toBe(kept);
+      expect((await pay(dropped)).headers['x-finnet-mock-hint']).toContain('was deleted');
+      expect((await api().get(`/_mock/saved-cards/${dropped}`)).body.deleted).toBe(true);
+    } finally {
+      await instance.stop();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { Operations } from '../operations/operations.js';
 import { FlashMessages, type Flash } from './flash.js';
 import { helpers } from './view-helpers.js';
 
-type Section = 'transactions' | 'callbacks' | 'requests' | 'scenarios' | 'open-vas' | 'clock';
+type Section = 'transactions' | 'callbacks' | 'requests' | 'scenarios' | 'open-vas' | 'saved-cards' | 'clock';
 
 const NAV: readonly [Section, string, string][] = [
   ['transactions', 'Transactions', '/'],
@@ -12,6 +12,7 @@ const NAV: readonly [Section, string, string][] = [
   ['requests', 'Requests', '/requests'],
   ['scenarios', 'Scenarios', '/scenarios'],
   ['open-vas', 'Open VAs', '/open-vas'],
+  ['saved-cards', 'Saved cards', '/saved-cards'],
   ['clock', 'Clock', '/clock'],
 ];
 
