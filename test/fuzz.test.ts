@@ -40,6 +40,11 @@ function generatedRequest(body: Record<string, any>): Record<string, any> {
   if (total() < 1) items[0]!.unitPrice = 1;
   body.order.amount = String(total());
   delete body.order.itemAmount;
+  // Kredivo cannot save or use a card (only cc stores one): card.storedOnFile and card.token are cc fields.
+  if (body.card) {
+    delete body.card.storedOnFile;
+    delete body.card.token;
+  }
   // Kredivo cannot recur (only cc subscribes), and recurring dates must be real days in order.
   if (body.recurring) {
     delete body.recurring.subscribe;
