@@ -35,8 +35,9 @@ function expiryValid(text: string, now: number): boolean {
 }
 
 /**
- * Finpay's card page at `/pg/payment/card/access/<token>`: card form → (3-D Secure OTP for challenge cards)
- * → CAPTURED or FAILURE, then back to the merchant. The test card number decides the outcome. The same
+ * Finpay's card page at `/pg/payment/card/access/<token>`: card form (or, for a `STORED` order, the saved card
+ * and its CVV) → (3-D Secure OTP for challenge cards) → CAPTURED or FAILURE, then back to the merchant. The test
+ * card number (a saved card's mask) decides the outcome; a `TO_BE_STORED` form says the card will be saved. The same
  * link of a web checkout or internet-banking order hands the shopper on to that provider's page.
  */
 export function cardPages(ctx: AppContext): Router {
