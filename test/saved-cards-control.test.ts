@@ -59,6 +59,12 @@ describe('control API /_mock/saved-cards', () => {
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: MERCHANT.id, customerId: 'x'.repeat(321), number: '4111111111111111' }), 400, 'Bad customerId');
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: MERCHANT.id, customerId: 'a', number: '4111111111111112' }), 400, 'Bad card number');
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: MERCHANT.id, customerId: 'a', number: 4111111111111111 }), 400, 'Bad card number');
+    // A merchant's reset forgets its saved cards only.
+    const mine = await seed('fajar@example.com');
+    const theirs = await seed('fajar@example.com', '4111111111111111', OTHER_MERCHANT.id);
+    await api().post('/_mock/reset').send({ merchantId: MERCHANT.id }).expect(200);
+    expect((await api().get(`/_mock/saved-cards/${mine.token}`)).status).toBe(404);
+    expect((await api().get(`/_mock/saved-cards/${theirs.token}`)).status).toBe(200);
     // Mutating calls keep the CSRF guard: a form post from a page is refused.
     expect((await api().delete(`/_mock/saved-cards/${NOT_A_TOKEN}`).set('Origin', 'http://evil.example')).status).toBe(403);
   });
