@@ -4,13 +4,14 @@ import { Operations } from '../operations/operations.js';
 import { FlashMessages, type Flash } from './flash.js';
 import { helpers } from './view-helpers.js';
 
-type Section = 'transactions' | 'callbacks' | 'requests' | 'scenarios' | 'open-vas' | 'saved-cards' | 'clock';
+type Section = 'transactions' | 'callbacks' | 'requests' | 'scenarios' | 'subscriptions' | 'open-vas' | 'saved-cards' | 'clock';
 
 const NAV: readonly [Section, string, string][] = [
   ['transactions', 'Transactions', '/'],
   ['callbacks', 'Callbacks', '/callbacks'],
   ['requests', 'Requests', '/requests'],
   ['scenarios', 'Scenarios', '/scenarios'],
+  ['subscriptions', 'Subscriptions', '/subscriptions'],
   ['open-vas', 'Open VAs', '/open-vas'],
   ['saved-cards', 'Saved cards', '/saved-cards'],
   ['clock', 'Clock', '/clock'],

@@ -1,5 +1,7 @@
 import express, { type Router } from 'express';
 import { callbackOutcome } from './callback-result.js';
+import { openVaPath } from './open-vas.js';
+import { subscriptionPath } from './subscriptions.js';
 import { transactionPath, withQuery } from './view-helpers.js';
 import type { Dashboard } from './render.js';
 
@@ -14,8 +16,14 @@ export function transactionPage(dash: Dashboard): Router {
     const found = await operations.find(orderId, merchantId);
     if (!found.ok) return dash.notFound(req, res, 'Transaction not found', missing(merchantId, orderId));
     const { tx } = found;
+    const subscription = ctx.subscriptions.ofOrder(tx);
+    const charge = subscription?.charges.find((c) => c.orderId === tx.orderId);
+    const openVa = ctx.openVas.list({ merchantId }).find((va) => va.payments.includes(tx.orderId));
     dash.render(req, res, 'transaction', { title: `Order ${orderId}`, section: 'transactions' }, {
       tx,
+      subscription: subscription && { path: subscriptionPath(subscription.merchantId, subscription.id), id: subscription.id,
+        role: charge ? `charge ${charge.n}${charge.attempt > 1 ? `, retry ${charge.attempt - 1}` : ''}` : 'first payment' },
+      openVa: openVa && { path: openVaPath(openVa.merchantId, openVa.channel, openVa.paymentCode), code: openVa.paymentCode },
       deliveries: ctx.store.deliveriesOf(merchantId, orderId),
       requests: ctx.requestLog.list().filter((r) => r.merchantId === merchantId && r.orderId === orderId),
       actions: operations.actionsFor(tx),
