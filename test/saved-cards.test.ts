@@ -166,6 +166,20 @@ describe('one-click POST /pg/payment/card/payment', () => {
     expect(changed.body.responseCode).toBe('4090001');
   });
 
+  it('the same body sent twice at once charges the card once, with one callback', async () => {
+    const token = await saveCard('4111111111111111');
+    sim.receiver.received.length = 0;
+    const body = cardBody(stored(token));
+    const [a, b] = await Promise.all([oneClick(body), oneClick(body)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.body.data.order.reference).toBe(b.body.data.order.reference);
+    await sim.receiver.waitFor(1);
+    const orders = sim.instance.ctx.store.transactions().filter((t) => t.orderId === body.order.id);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]!.timeline.filter((e) => e.event === 'paid')).toHaveLength(1);
+    expect(sim.instance.ctx.store.deliveries().filter((d) => d.orderId === body.order.id)).toHaveLength(1);
+  });
+
   it('the failing-charge scenario (amount 14004) makes a one-click charge FAILURE', async () => {
     const token = await saveCard('4111111111111111');
     const body = cardBody(stored(token));
