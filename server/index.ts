@@ -41,6 +41,8 @@ export interface StartOptions {
   seed?: string | number;
   /** Default `silent`. */
   logLevel?: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** `human` (default) or `json`: one JSON object a line, for CI log collectors. */
+  logFormat?: 'human' | 'json';
   successMessage?: string;
   /** `'5s,30s,2m'`, `'none'`, or a list of durations (`[5000, '30s']`). */
   callbackRetries?: string | Duration[];
@@ -296,7 +298,7 @@ function received(delivery: StoredDelivery): ReceivedCallback {
  */
 export async function startFinnetMock(options: StartOptions = {}): Promise<FinnetMock> {
   const config = configFromOptions(options as Record<string, unknown>, LIBRARY_DEFAULTS);
-  const instance = await startInstance(config, createLogger(config.logLevel));
+  const instance = await startInstance(config, createLogger(config.logLevel, { format: config.logFormat }));
   const { ctx } = instance;
   const first = config.merchants[0]!;
   const operations = new Operations(ctx);

@@ -53,7 +53,7 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 }
 
 /** Opens the data file, builds every service, and listens; `timeouts` are shortened only by tests. */
-export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel), timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Instance> {
+export async function startInstance(config: Config, logger: Logger = createLogger(config.logLevel, { format: config.logFormat }), timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<Instance> {
   const scenarios = new ScenarioRegistry(loadScenarioFolders(config.scenarios));
   const store = await Store.open(config.db, { logger });
   const clock = new VirtualClock(store.clockState);

@@ -21,6 +21,7 @@ describe('startFinnetMock options', () => {
     [{ callbackTimeout: 999_999 }, /callback timeout "999999ms" must be from 1 to 300 seconds/],
     [{ merchants: ['nokey'] }, /option merchants: merchant "nokey:…" must be written id:key/],
     [{ logLevel: 'loud' as never }, /option logLevel: log level "loud" must be one of/],
+    [{ logFormat: 'xml' as never }, /option logFormat: .*xml/],
     [{ callbackStatuses: ['PAID', 'DONE' as never] }, /option callbackStatuses: callback status "DONE" must be one of/],
     [{ seed: { deep: 1 } as never }, /option seed: must be written as for --seed/],
     [{ callbackTimeoutMs: 500 } as never, /unknown option callbackTimeoutMs \(options: port, host/],
