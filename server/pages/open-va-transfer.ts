@@ -39,12 +39,13 @@ export function openVaTransferPage(ctx: AppContext): Router {
     }
     return { va, frame };
   };
+  // What the form and the receipt both show of the VA.
+  const sheet = (va: OpenVa) => ({
+    va, code: grouped(va.paymentCode), bank: channelOf(va.channel)!.name,
+    recipient: [va.customer.firstName, va.customer.lastName].filter(Boolean).join(' ') || va.customer.email || va.merchantId,
+  });
   const show = (res: Response, status: number, va: OpenVa, frame: TransferFrame, error = '') => {
-    render(res, status, 'open-va/transfer', frame, {
-      va, code: grouped(va.paymentCode), bank: channelOf(va.channel)!.name,
-      recipient: [va.customer.firstName, va.customer.lastName].filter(Boolean).join(' ') || va.customer.email || va.merchantId,
-      action: transferPagePath(va), error,
-    });
+    render(res, status, 'open-va/transfer', frame, { ...sheet(va), action: transferPagePath(va), error });
   };
 
   router.get(path, (req, res) => {
@@ -62,7 +63,7 @@ export function openVaTransferPage(ctx: AppContext): Router {
     const paid = await ctx.openVas.pay(va, amount, 'transfer page');
     if (!paid.ok) return show(res, 400, va, frame, frame.t.badAmount);
     const body = frame.t.doneBody.replace('{amount}', rupiah(paid.tx.amount)).replace('{code}', va.paymentCode).replace('{order}', paid.tx.orderId);
-    render(res, 200, 'checkout/message', frame, { heading: frame.t.doneHeading, body, tx: null, backUrl: withLang(transferPagePath(va), frame.lang) });
+    render(res, 200, 'open-va/done', frame, { ...sheet(va), body, amount: rupiah(paid.tx.amount), tx: paid.tx, backUrl: withLang(transferPagePath(va), frame.lang) });
   });
   return router;
 }
