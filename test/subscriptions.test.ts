@@ -147,6 +147,27 @@ describe('the virtual-clock schedule', () => {
     expect(year).toBeLessThan(Math.max(baseline, 5) * 12 * 10);
   });
 
+  it('fails a charge on a saved card that declines now (test card 4000000000000002), and goes on with the next interval', async () => {
+    await atT0();
+    const saved = await request(sim.instance.server).post('/_mock/saved-cards').send({ merchantId: MERCHANT.id, customerId: 'CUST-1', number: '4000000000000002' }).expect(201);
+    const id = subId();
+    const body = cardBody({ subscribe: 'Y', type: 'PURCHASE', id, amount: '50000', interval: 1, intervalUnit: 'monthly', maxInterval: 2 });
+    body.card = { storedOnFile: 'STORED', token: saved.body.token };
+    expect((await initiate(sim.instance, body)).body.responseCode).toBe('2000000');
+    // The operator lets the first payment through; the card's decline shows on the charges made from then on.
+    await request(sim.instance.server).post(`/_mock/transactions/${body.order.id}/pay`).set('X-Finnet-Mock', '1').expect(200);
+    expect((await subscriptionOf(id)).cardToken).toBe(saved.body.token);
+    await advance('2 months');
+    const after = await subscriptionOf(id);
+    expect(after.charges.map((c: any) => [c.orderId, c.status, c.cause])).toEqual([
+      [`${id}-C1`, 'FAILURE', 'test card 400000xxxxxx0002 declined'],
+      [`${id}-C2`, 'FAILURE', 'test card 400000xxxxxx0002 declined'],
+    ]);
+    expect(after).toMatchObject({ state: 'ended', chargesMade: 2 });
+    const check = await checkStatus(sim.instance, `${id}-C1`);
+    expect(check.body.data).toMatchObject({ result: { payment: { status: 'FAILURE' } }, card: { mask: '400000xxxxxx0002' } });
+  });
+
   it('keeps charge order ids valid gateway ids for any recurring.id, and the unit list in step with the schema', () => {
     expect(chargeOrderId('SUB-1', 3, 1)).toBe('SUB-1-C3');
     expect(chargeOrderId('SUB-1', 3, 2)).toBe('SUB-1-C3R1');
