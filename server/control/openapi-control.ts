@@ -1,5 +1,8 @@
 import { CHANNELS } from '../channels/table.js';
+import { TEST_CARDS } from '../channels/test-cards.js';
 import { FINAL_STATUSES } from '../model/transaction.js';
+import { SUBSCRIPTION_VERBS } from '../transactions/subscriptions.js';
+import { INTERVAL_UNITS } from '../transactions/recurring-schedule.js';
 import { CONTROL_HEADER } from './csrf-guard.js';
 import { schemaComponent } from './openapi-schemas.js';
 
@@ -22,6 +25,13 @@ const PAGING = [
 ];
 const MERCHANT_ID = query('merchantId', 'Only this merchant\'s; needed when two merchants used the same order id.');
 const ORDER_ID = path('orderId', '`order.id` as sent at initiate.');
+const TOKEN = path('token', 'The saved card\'s token (check-status\'s `card.token`).', { type: 'string', pattern: '^[0-9a-fA-F]{64}$' });
+const VA_CHANNELS = CHANNELS.filter((c) => c.family === 'va');
+const SOF_ID = path('sofId', 'The VA channel (`sourceOfFunds.type` at register).', { enum: VA_CHANNELS.flatMap((c) => [c.type, ...c.aliases]) });
+const PAYMENT_CODE = path('paymentCode', 'The VA number register answered.');
+const UNITS = Object.keys(INTERVAL_UNITS);
+// calendarAdvance reads the unit in any letter case: each letter as a class of both cases.
+const anyCase = (word: string) => [...word].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join('');
 // Calls that change something: a browser form can send neither a JSON body nor this header (CSRF guard).
 const CONTROL = { $ref: '#/components/parameters/X-Finnet-Mock' };
 
@@ -29,8 +39,8 @@ const PROBLEMS: Record<string, string> = {
   BadRequest: 'The request is not what the endpoint takes (detail says why).',
   Unauthorized: 'The simulator runs with --admin-token and the request carries no or a wrong token.',
   Forbidden: 'A change sent from another origin, or without a JSON body or X-Finnet-Mock header while authenticated by the cookie.',
-  NotFound: 'No such transaction, callback, scenario, merchant or endpoint.',
-  Conflict: 'The state does not allow it (or the order id is ambiguous).',
+  NotFound: 'No such transaction, callback, scenario, merchant, saved card, subscription, open VA, action or endpoint.',
+  Conflict: 'The state does not allow it (or the id is ambiguous: add merchantId).',
   Timeout: 'Nothing matched within timeoutMs.',
   Unavailable: 'The data file cannot be written: nothing was changed.',
 };
@@ -114,7 +124,10 @@ function schemas(): Json {
       oneOf: [
         { type: 'object', required: ['action'], properties: { action: { enum: ['freeze', 'resume', 'reset'] } } },
         { type: 'object', required: ['action', 'to'], properties: { action: { const: 'set' }, to: { type: ['string', 'integer'], description: 'ISO time or epoch ms.' } } },
-        { type: 'object', required: ['action', 'by'], properties: { action: { const: 'advance' }, by: ref('scenario/$defs/duration') } },
+        {
+          type: 'object', required: ['action', 'by'],
+          properties: { action: { const: 'advance' }, by: { anyOf: [ref('scenario/$defs/duration'), ref('CalendarAmount')], description: 'Not 0, at most 366 days.' } },
+        },
       ],
     },
     ClockState: { type: 'object', properties: { now: { type: ['string', 'integer'], description: 'ISO time or epoch ms.' }, frozen: { type: 'boolean' } } },
@@ -152,6 +165,86 @@ function schemas(): Json {
         notes: { type: 'array', items: { type: 'string' } },
       },
     },
+    CalendarAmount: {
+      type: 'string', pattern: `^\\s*\\d{1,4}\\s*(?:${UNITS.map(anyCase).join('|')})\\s*$`,
+      description: `A count and a calendar unit (${UNITS.join(', ')}; any case), Asia/Jakarta: \`1 month\` from 31 January is the last day of February.`,
+    },
+    SavedCard: {
+      type: 'object', required: ['token', 'merchantId', 'customerId', 'mask', 'brand', 'card', 'savedBy', 'createdAt', 'deletedAt', 'deleted'],
+      properties: {
+        token: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'What a one-click order sends as `card.token`.' },
+        merchantId: { type: 'string' }, customerId: { type: 'string', description: 'The only `customer.id` the token is accepted for.' },
+        mask: { type: 'string' }, brand: { type: 'string' },
+        card: {
+          type: 'object', required: ['mask', 'info'],
+          properties: {
+            mask: { type: 'string' },
+            info: { type: 'object', required: ['brand', 'issuing', 'type', 'subType', 'country'], properties: Object.fromEntries(['brand', 'issuing', 'type', 'subType', 'country'].map((k) => [k, { type: 'string' }])) },
+          },
+        },
+        savedBy: nullable({ type: 'string', description: 'The order whose capture saved it; null when saved by POST /_mock/saved-cards.' }),
+        createdAt: iso, deletedAt: nullable(iso), deleted: { type: 'boolean' },
+      },
+    },
+    SavedCardList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('SavedCard') } } },
+    SavedCardSeed: {
+      type: 'object', required: ['merchantId', 'customerId', 'number'],
+      properties: {
+        merchantId: { type: 'string', minLength: 1 }, customerId: { type: 'string', minLength: 1, maxLength: 320 },
+        number: { type: 'string', description: `A valid Visa, Mastercard, JCB or AMEX number; a test card (${TEST_CARDS.map((c) => c.number).join(', ')}) decides how later charges end.` },
+      },
+    },
+    Subscription: {
+      type: 'object',
+      required: ['id', 'merchantId', 'customerId', 'firstOrderId', 'state', 'type', 'amount', 'interval', 'intervalUnit', 'maxInterval', 'startDate', 'endDate',
+        'retry', 'cardToken', 'createdAt', 'nextChargeAt', 'nextCharge', 'nextAttempt', 'failNext', 'chargesMade', 'endedAt', 'endReason', 'charges'],
+      properties: {
+        id: { type: 'string', description: '`recurring.id`, unique per merchant.' }, merchantId: { type: 'string' }, customerId: { type: 'string' },
+        firstOrderId: { type: 'string', description: 'The order whose capture started it.' },
+        state: { enum: ['active', 'paused', 'cancelled', 'ended'] }, type: { enum: ['PURCHASE', 'TOPUP'] }, amount: { type: 'integer' },
+        interval: { type: 'integer' }, intervalUnit: { enum: UNITS }, maxInterval: nullable({ type: 'integer' }),
+        startDate: nullable({ type: 'string', pattern: '^[0-9]{8}$' }), endDate: nullable({ type: 'string', pattern: '^[0-9]{8}$' }),
+        retry: nullable({
+          type: 'object', required: ['interval', 'intervalUnit', 'maxInterval'],
+          properties: { interval: { type: 'integer' }, intervalUnit: { enum: UNITS }, maxInterval: { type: 'integer' } },
+        }),
+        cardToken: nullable({ type: 'string', description: 'The saved card its charges use.' }), createdAt: iso,
+        nextChargeAt: nullable({ ...iso, description: 'Virtual time of the next try; null once cancelled or ended.' }),
+        nextCharge: nullable({ type: 'integer' }), nextAttempt: nullable({ type: 'integer', description: '1, or 2 and up for a retry.' }),
+        failNext: { type: 'boolean', description: 'The next try fails (fail-next).' }, chargesMade: { type: 'integer' },
+        endedAt: nullable(iso), endReason: nullable({ type: 'string' }),
+        charges: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['orderId', 'n', 'dueAt', 'attempt', 'status', 'cause'],
+            properties: {
+              orderId: nullable({ type: 'string', description: 'null when no order could be created.' }), n: { type: 'integer' }, dueAt: iso,
+              attempt: { type: 'integer' }, status: { enum: STATUSES }, cause: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    SubscriptionList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('Subscription') } } },
+    OpenVa: {
+      type: 'object',
+      required: ['merchantId', 'channel', 'paymentCode', 'status', 'customer', 'callbackUrl', 'scenario', 'createdAt', 'updatedAt', 'deletedAt', 'scheduledTransfer',
+        'transferPage', 'payments'],
+      properties: {
+        merchantId: { type: 'string' }, channel: { enum: VA_CHANNELS.map((c) => c.type) }, paymentCode: { type: 'string' }, status: { enum: ['ACTIVE', 'DELETED'] },
+        customer: { type: 'object', properties: Object.fromEntries(['id', 'email', 'firstName', 'lastName', 'mobilePhone'].map((k) => [k, { type: 'string' }])) },
+        callbackUrl: nullable({ type: 'string' }), scenario: nullable({ type: 'string' }), createdAt: iso, updatedAt: nullable(iso), deletedAt: nullable(iso),
+        scheduledTransfer: nullable({ type: 'object', required: ['at', 'amount'], properties: { at: iso, amount: { type: 'integer' } } }),
+        transferPage: { type: 'string', format: 'uri', description: 'The shopper\'s transfer page for this VA.' },
+        payments: { type: 'array', items: ref('TransactionSummary'), description: 'Each transfer as an order, oldest first.' },
+      },
+    },
+    OpenVaList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('OpenVa') } } },
+    OpenVaTransfer: {
+      type: 'object', required: ['amount'],
+      properties: { amount: { type: 'integer', minimum: 1, description: 'Whole rupiah: an open VA takes any amount.' }, merchantId: { type: 'string', minLength: 1 } },
+    },
+    OpenVaPayment: { type: 'object', required: ['openVa', 'transaction'], properties: { openVa: ref('OpenVa'), transaction: ref('TransactionSummary') } },
   };
 }
 
@@ -243,7 +336,7 @@ function paths(): Json {
         parameters: [
           query('path', 'Only this path; a trailing * matches a prefix (/pg/payment/card/check/*).', { type: 'string', pattern: '^/' }),
           query('method', 'Only this HTTP method.', { type: 'string', pattern: '^[A-Za-z]{1,16}$' }), MERCHANT_ID, query('orderId', 'Only this order\'s.'),
-          query('status', 'Only this HTTP status (0: a dropped connection).', { type: 'integer', minimum: 0, maximum: 599 }),
+          query('status', 'Only this HTTP status (0: a dropped connection).', { type: 'integer', anyOf: [{ const: 0 }, { minimum: 100, maximum: 599 }] }),
           query('rejected', 'Only refused ones (HTTP status 400 or above).', { enum: ['true', 'false'] }), ...PAGING,
         ],
         responses: ok('Requests', {
@@ -257,6 +350,66 @@ function paths(): Json {
         requestBody: body(ref('SignatureRequest'), { merchantId: 'FINPAY770', body: '{"merchant":{"id":"FINPAY770"},"signature":"…"}' }),
         responses: ok('The explanation', ref('SignatureExplanation')),
       }, ['BadRequest', 'NotFound'], true),
+    },
+    '/_mock/saved-cards': {
+      get: op('listSavedCards', 'Saved cards, newest first, deleted ones too', 'Saved cards', {
+        parameters: [query('merchantId', 'Only this merchant\'s (an unknown merchant is 404).'), query('customerId', 'Only this customer\'s (`customer.id`).')],
+        responses: ok('Saved cards', ref('SavedCardList')),
+      }, ['NotFound']),
+      post: op('saveCard', 'Save a card for a customer, as a captured TO_BE_STORED order would (the same live card again answers its token)', 'Saved cards', {
+        requestBody: body(ref('SavedCardSeed'), { merchantId: 'FINPAY770', customerId: 'hajar@yahoo.com', number: '5123450000000008' }),
+        responses: { 201: { description: 'The saved card', content: json(ref('SavedCard')) } },
+      }, ['BadRequest', 'NotFound'], true),
+    },
+    '/_mock/saved-cards/{token}': {
+      get: op('getSavedCard', 'A saved card', 'Saved cards', { parameters: [TOKEN], responses: ok('The saved card', ref('SavedCard')) }, ['BadRequest', 'NotFound']),
+      delete: op('deleteSavedCard', 'Delete a saved card, as the gateway\'s delete does: its token is refused from then on', 'Saved cards', {
+        parameters: [TOKEN], responses: ok('The card, deleted', ref('SavedCard')),
+      }, ['BadRequest', 'NotFound', 'Conflict'], true),
+    },
+    '/_mock/subscriptions': {
+      get: op('listSubscriptions', 'Subscriptions, newest first', 'Subscriptions', {
+        parameters: [MERCHANT_ID, query('state', 'Only those in this state.', { enum: ['active', 'paused', 'cancelled', 'ended'] })],
+        responses: ok('Subscriptions', ref('SubscriptionList')),
+      }),
+    },
+    '/_mock/subscriptions/{id}': {
+      get: op('getSubscription', 'A subscription with its charges', 'Subscriptions', {
+        parameters: [path('id', '`recurring.id` as sent at initiate.'), query('merchantId', 'Whose; needed when two merchants used the same id.')],
+        responses: ok('The subscription', ref('Subscription')),
+      }, ['NotFound', 'Conflict']),
+    },
+    '/_mock/subscriptions/{id}/{verb}': {
+      post: op('actOnSubscription', 'Cancel, pause, resume, or make the next charge fail', 'Subscriptions', {
+        parameters: [
+          path('id', '`recurring.id` as sent at initiate.'),
+          path('verb', 'cancel (active or paused), pause (active), resume (paused), fail-next (active or paused).', { enum: [...SUBSCRIPTION_VERBS] }),
+          query('merchantId', 'Whose; needed when two merchants used the same id.'),
+        ],
+        responses: ok('The subscription after it', ref('Subscription')),
+      }, ['NotFound', 'Conflict'], true),
+    },
+    '/_mock/open-vas': {
+      get: op('listOpenVas', 'Open VAs, newest first, with their payments', 'Open VAs', {
+        parameters: [
+          MERCHANT_ID, query('channel', 'Only this VA channel.', { enum: VA_CHANNELS.flatMap((c) => [c.type, ...c.aliases]) }),
+          query('status', 'Only ACTIVE or DELETED ones.', { enum: ['ACTIVE', 'DELETED'] }),
+        ],
+        responses: ok('Open VAs', ref('OpenVaList')),
+      }, ['BadRequest']),
+    },
+    '/_mock/open-vas/{sofId}/{paymentCode}': {
+      get: op('getOpenVa', 'An open VA with its payments', 'Open VAs', {
+        parameters: [SOF_ID, PAYMENT_CODE, query('merchantId', 'Whose; needed when two merchants have the same VA.')],
+        responses: ok('The open VA', ref('OpenVa')),
+      }, ['NotFound', 'Conflict']),
+    },
+    '/_mock/open-vas/{sofId}/{paymentCode}/pay': {
+      post: op('payOpenVa', 'Transfer an amount into an open VA, as the customer\'s bank would: a PAID order and its callback', 'Open VAs', {
+        parameters: [SOF_ID, PAYMENT_CODE, query('merchantId', 'Whose (the body\'s merchantId wins); needed when two merchants have the same VA.')],
+        requestBody: body(ref('OpenVaTransfer'), { amount: 150000 }),
+        responses: ok('The VA and the payment\'s order', ref('OpenVaPayment')),
+      }, ['BadRequest', 'NotFound', 'Conflict'], true),
     },
     '/_mock/openapi.json': {
       get: op('gatewayOpenApi', 'The OpenAPI 3.1 document of the gateway contract (openapi/finpay.json, servers set to this simulator)', 'Simulator', {
@@ -279,7 +432,7 @@ export function controlDocument(servers: { url: string; description: string }[] 
     info: {
       title: 'finnet-mock control API',
       version: '1.0.0',
-      summary: 'The simulator\'s own API under /_mock: state, clock, scenarios, callbacks, request log.',
+      summary: 'The simulator\'s own API under /_mock: state, clock, scenarios, callbacks, request log, saved cards, subscriptions, open VAs.',
       description: 'JSON in and out; errors are RFC 7807 application/problem+json. A POST, PUT, PATCH or DELETE needs a JSON body, the header X-Finnet-Mock: 1, or no body '
         + 'at all, and is refused (403) when the browser says it comes from another origin. With --admin-token every call but health and the public key needs the token.',
       license: { name: 'MIT', identifier: 'MIT' },
@@ -292,6 +445,9 @@ export function controlDocument(servers: { url: string; description: string }[] 
       { name: 'Callbacks', description: 'Deliveries, waiting for one, resending, signatures.' },
       { name: 'Clock', description: 'The virtual clock.' },
       { name: 'Scenarios', description: 'Forced outcomes.' },
+      { name: 'Saved cards', description: 'Card tokens kept for one-click payments.' },
+      { name: 'Subscriptions', description: 'Recurring card charges on the virtual clock.' },
+      { name: 'Open VAs', description: 'Static VA numbers and transfers into them.' },
     ],
     paths: paths(),
     components: {
