@@ -258,7 +258,7 @@ describe.runIf(hasBrowser || onCi)('dashboard in headless Chromium', () => {
     await clock.getByTestId('advance-input').fill('soon');
     await clock.getByTestId('advance-submit').click();
     await clock.waitForURL(/\?flash=/);
-    expect(await clock.getByTestId('flash').textContent()).toBe('"soon" is not an amount of time: write it like 90s, 15m, 2h or 1d.');
+    expect(await clock.getByTestId('flash').textContent()).toBe('"soon" is not an amount of time: write it like 90s, 15m, 2h, 1d or 1 month.');
 
     await clock.getByTestId('advance-15m').click();
     await clock.waitForURL(/\?flash=/);

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
 import { jakartaDayAfter, stepOf, stepsAfter } from '../transactions/recurring-schedule.js';
-import { SUBSCRIPTION_VERBS, type SubscriptionVerb } from '../transactions/subscriptions.js';
+import { SUBSCRIPTION_VERBS, VERB_FROM, type SubscriptionVerb } from '../transactions/subscriptions.js';
 import { param } from './paging.js';
 import type { Dashboard } from './render.js';
 import { wib, withQuery } from './view-helpers.js';
@@ -12,8 +12,6 @@ const STATE_TONE: Record<SubscriptionState, string> = { active: 's-paid', paused
 
 interface Button {
   label: string;
-  /** Mirrors the service's rule, so a button that would be refused is disabled and its title says why. */
-  from: readonly SubscriptionState[];
   /** `Only active subscriptions can be <done>.` */
   done: string;
   /** The flash after it worked; `next` names the next try (`charge 2, 2024-03-31 10:00:00 WIB`), empty when none is planned. */
@@ -22,10 +20,10 @@ interface Button {
 
 /** The detail page's buttons, in the order shown. */
 const BUTTONS: Record<SubscriptionVerb, Button> = {
-  pause: { label: 'Pause', from: ['active'], done: 'paused', said: () => 'paused: no charge is made while paused, and charges that fall due meanwhile are skipped.' },
-  resume: { label: 'Resume', from: ['paused'], done: 'resumed', said: (next) => `resumed: next ${next || 'charge: none planned'}.` },
-  'fail-next': { label: 'Fail next charge', from: ['active', 'paused'], done: 'made to fail their next charge', said: (next) => `will fail its next try (${next || 'none planned'}), whatever its card or scenario says.` },
-  cancel: { label: 'Cancel', from: ['active', 'paused'], done: 'cancelled', said: () => 'cancelled: no more charges are made.' },
+  pause: { label: 'Pause', done: 'paused', said: () => 'paused: no charge is made while paused, and charges that fall due meanwhile are skipped.' },
+  resume: { label: 'Resume', done: 'resumed', said: (next) => `resumed: next ${next || 'charge: none planned'}.` },
+  'fail-next': { label: 'Fail next charge', done: 'made to fail their next charge', said: (next) => `will fail its next try (${next || 'none planned'}), whatever its card or scenario says.` },
+  cancel: { label: 'Cancel', done: 'cancelled', said: () => 'cancelled: no more charges are made.' },
 };
 
 // Interval units by the length of one step, for "every 2 weeks" (the unit names themselves vary: `monthly`, `months`, `month`).
@@ -96,7 +94,7 @@ export function subscriptionPages(dash: Dashboard): Router {
     dash.render(req, res, 'subscription', { title: `Subscription ${sub.id}`, section: 'subscriptions' }, {
       ...row(sub), stateTone: STATE_TONE, charges, upcoming: upcoming(sub),
       retryEvery: sub.retry ? everyText(sub.retry.interval, sub.retry.intervalUnit) : '',
-      buttons: Object.entries(BUTTONS).map(([verb, button]) => ({ verb, ...button, allowed: button.from.includes(sub.state) })),
+      buttons: Object.entries(BUTTONS).map(([verb, button]) => ({ verb, ...button, from: VERB_FROM[verb as SubscriptionVerb], allowed: VERB_FROM[verb as SubscriptionVerb].includes(sub.state) })),
       jsonUrl: withQuery(`/_mock/subscriptions/${encodeURIComponent(sub.id)}`, { merchantId: sub.merchantId }),
     });
   });
@@ -113,7 +111,7 @@ export function subscriptionPages(dash: Dashboard): Router {
     const was = sub.state;
     const done = await ctx.subscriptions.act(sub, verb as SubscriptionVerb);
     if (!done.ok) {
-      return dash.redirect(res, back, { kind: 'error', text: `Subscription ${sub.id} is ${was}: nothing was changed. Only ${button.from.join(' or ')} subscriptions can be ${button.done}.` });
+      return dash.redirect(res, back, { kind: 'error', text: `Subscription ${sub.id} is ${was}: nothing was changed. Only ${VERB_FROM[verb as SubscriptionVerb].join(' or ')} subscriptions can be ${button.done}.` });
     }
     const next = sub.nextChargeAt === undefined ? '' : `charge ${sub.nextCharge}, ${ctx.clock.now() >= sub.nextChargeAt ? 'on the next clock move' : wib(sub.nextChargeAt)}`;
     dash.redirect(res, back, { kind: 'ok', text: `Subscription ${sub.id} ${button.said(next)}` });

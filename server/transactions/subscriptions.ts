@@ -27,7 +27,8 @@ export type SubscriptionVerb = 'cancel' | 'pause' | 'resume' | 'fail-next';
 export const SUBSCRIPTION_VERBS: readonly SubscriptionVerb[] = ['cancel', 'pause', 'resume', 'fail-next'];
 
 /** The states each verb may start from. */
-const VERB_FROM: Record<SubscriptionVerb, readonly Subscription['state'][]> = {
+/** The states each operator verb applies to; anything else is refused. */
+export const VERB_FROM: Record<SubscriptionVerb, readonly Subscription['state'][]> = {
   cancel: ['active', 'paused'],
   pause: ['active'],
   resume: ['paused'],
