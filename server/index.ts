@@ -383,7 +383,7 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
       if (!card) throw new Error(`finnet-mock: saveCard(): "${number}" is not a valid Visa, Mastercard, JCB or AMEX number`);
       if (!ctx.merchants.has(merchantId)) throw new Error(`finnet-mock: saveCard(): there is no merchant "${merchantId}"`);
       if (!customerId) throw new Error('finnet-mock: saveCard(): customerId is the customer.id the card belongs to');
-      return copy<SavedCard>(savedCardView(await ctx.savedCards.save(merchantId, customerId, card)));
+      return copy<SavedCard>(savedCardView((await ctx.savedCards.save(merchantId, customerId, card)).card));
     },
     async deleteSavedCard(token) {
       const card = ctx.savedCards.find(token);

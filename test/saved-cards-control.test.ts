@@ -19,6 +19,9 @@ describe('control API /_mock/saved-cards', () => {
 
   it('seeds a test card for a customer, lists it by merchant and customer, shows it, deletes it once', async () => {
     const visa = await seed('ana@example.com');
+    // The same card again keeps its token, and is not created anew; without merchantId it is the first merchant's.
+    const resaved = await api().post('/_mock/saved-cards').send({ customerId: 'ana@example.com', number: '4111111111111111' });
+    expect([resaved.status, resaved.body.token, resaved.body.merchantId]).toEqual([200, visa.token, MERCHANT.id]);
     expect(visa).toMatchObject({ merchantId: MERCHANT.id, customerId: 'ana@example.com', mask: '411111xxxxxx1111', brand: 'VISA', savedBy: null, deleted: false, deletedAt: null });
     expect(visa.token).toMatch(/^[0-9a-f]{64}$/);
     const amex = await seed('budi@example.com', '378282246310005');
@@ -52,7 +55,9 @@ describe('control API /_mock/saved-cards', () => {
     await problem(await api().get('/_mock/saved-cards/abc'), 400, 'Bad token');
     await problem(await api().delete('/_mock/saved-cards/abc').set('X-Finnet-Mock', '1'), 400, 'Bad token');
     await problem(await api().delete(`/_mock/saved-cards/${NOT_A_TOKEN}`).set('X-Finnet-Mock', '1'), 404, 'Saved card not found');
-    await problem(await api().get('/_mock/saved-cards').query({ merchantId: 'NOPE' }), 404, 'Unknown merchant');
+    const unknownFilter = await api().get('/_mock/saved-cards').query({ merchantId: 'NOPE' });
+    expect([unknownFilter.status, unknownFilter.body]).toEqual([200, { total: 0, items: [] }]);
+    await problem(await api().post('/_mock/saved-cards').send({ merchantId: 7, customerId: 'a', number: '4111111111111111' }), 400, 'Bad merchantId');
     await problem(await api().post('/_mock/saved-cards').send([1]), 400, 'Body required');
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: 'NOPE', customerId: 'a', number: '4111111111111111' }), 404, 'Unknown merchant');
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: MERCHANT.id, customerId: '', number: '4111111111111111' }), 400, 'Bad customerId');

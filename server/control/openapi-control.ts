@@ -188,9 +188,9 @@ function schemas(): Json {
     },
     SavedCardList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('SavedCard') } } },
     SavedCardSeed: {
-      type: 'object', required: ['merchantId', 'customerId', 'number'],
+      type: 'object', required: ['customerId', 'number'],
       properties: {
-        merchantId: { type: 'string', minLength: 1 }, customerId: { type: 'string', minLength: 1, maxLength: 320 },
+        merchantId: { type: 'string', minLength: 1, description: 'Default: the first merchant.' }, customerId: { type: 'string', minLength: 1, maxLength: 320 },
         number: { type: 'string', description: `A valid Visa, Mastercard, JCB or AMEX number; a test card (${TEST_CARDS.map((c) => c.number).join(', ')}) decides how later charges end.` },
       },
     },
@@ -353,12 +353,15 @@ function paths(): Json {
     },
     '/_mock/saved-cards': {
       get: op('listSavedCards', 'Saved cards, newest first, deleted ones too', 'Saved cards', {
-        parameters: [query('merchantId', 'Only this merchant\'s (an unknown merchant is 404).'), query('customerId', 'Only this customer\'s (`customer.id`).')],
+        parameters: [query('merchantId', 'Only this merchant\'s.'), query('customerId', 'Only this customer\'s (`customer.id`).')],
         responses: ok('Saved cards', ref('SavedCardList')),
-      }, ['NotFound']),
+      }),
       post: op('saveCard', 'Save a card for a customer, as a captured TO_BE_STORED order would (the same live card again answers its token)', 'Saved cards', {
         requestBody: body(ref('SavedCardSeed'), { merchantId: 'FINPAY770', customerId: 'hajar@yahoo.com', number: '5123450000000008' }),
-        responses: { 201: { description: 'The saved card', content: json(ref('SavedCard')) } },
+        responses: {
+          200: { description: 'The customer already had this card: its live token', content: json(ref('SavedCard')) },
+          201: { description: 'The saved card', content: json(ref('SavedCard')) },
+        },
       }, ['BadRequest', 'NotFound'], true),
     },
     '/_mock/saved-cards/{token}': {

@@ -38,8 +38,8 @@ export function savedCardControlRoutes(ctx: AppContext): Router {
   };
 
   router.get('/saved-cards', (req, res) => {
+    // Filters, as on /_mock/transactions: one that matches nothing gives an empty list.
     const merchantId = text(req.query.merchantId);
-    if (merchantId !== undefined && !ctx.merchants.has(merchantId)) return sendProblem(res, 404, 'Unknown merchant', `There is no merchant "${merchantId}"`);
     const customerId = text(req.query.customerId);
     const items = savedCards.list({ merchantId, customerId }).reverse().map(savedCardView);
     res.json({ total: items.length, items });
@@ -53,17 +53,19 @@ export function savedCardControlRoutes(ctx: AppContext): Router {
   router.post('/saved-cards', async (req: Request, res: Response, next: NextFunction) => {
     try {
       const body = objectOf(req.body);
-      const usage = 'Send {"merchantId": "…", "customerId": "…", "number": "<card number>"}';
+      const usage = 'Send {"customerId": "…", "number": "<card number>", "merchantId": "… (default: the first merchant)"}';
       if (!body) return sendProblem(res, 400, 'Body required', usage);
-      const merchantId = text(body.merchantId);
-      if (!merchantId || !ctx.merchants.has(merchantId)) return sendProblem(res, 404, 'Unknown merchant', `There is no merchant "${String(body.merchantId ?? '')}". ${usage}`);
+      if (body.merchantId !== undefined && text(body.merchantId) === undefined) return sendProblem(res, 400, 'Bad merchantId', `merchantId must be the id of a merchant, as text. ${usage}`);
+      const merchantId = text(body.merchantId) ?? ctx.config.merchants[0]!.id;
+      if (!ctx.merchants.has(merchantId)) return sendProblem(res, 404, 'Unknown merchant', `There is no merchant "${merchantId}". ${usage}`);
       const customerId = text(body.customerId);
       if (!customerId || customerId.length > MAX_CUSTOMER_ID) return sendProblem(res, 400, 'Bad customerId', `customerId is the customer.id the card belongs to: 1 to ${MAX_CUSTOMER_ID} characters. ${usage}`);
       const card = typeof body.number === 'string' ? cardFor(body.number) : undefined;
       if (!card) {
         return sendProblem(res, 400, 'Bad card number', `number must be a valid Visa, Mastercard, JCB or AMEX number; the test cards are ${TEST_CARDS.map((c) => c.number).join(', ')}`);
       }
-      res.status(201).json(savedCardView(await savedCards.save(merchantId, customerId, card)));
+      const { card: saved, created } = await savedCards.save(merchantId, customerId, card);
+      res.status(created ? 201 : 200).json(savedCardView(saved));
     } catch (err) {
       next(err);
     }
@@ -75,7 +77,8 @@ export function savedCardControlRoutes(ctx: AppContext): Router {
       if (!card) return;
       if (card.deletedAt !== undefined) return sendProblem(res, 409, 'Already deleted', `Saved card ${card.id} was deleted at ${iso(card.deletedAt)}`);
       const done = await savedCards.delete(card.merchantId, card.id);
-      res.json(savedCardView(done.ok ? done.card : card));
+      if (!done.ok) return sendProblem(res, 409, 'Already deleted', `Saved card ${card.id} was deleted meanwhile`);
+      res.json(savedCardView(done.card));
     } catch (err) {
       next(err);
     }

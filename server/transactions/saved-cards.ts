@@ -79,10 +79,11 @@ export class SavedCardService implements OrderFollower {
   }
 
   /** Saves `testCard` for a customer outside any payment (control API, dashboard, library): to charge a card that declines now. */
-  async save(merchantId: string, customerId: string, testCard: TestCard): Promise<SavedCard> {
-    const { card, created } = this.keep(merchantId, customerId, detailsOf(testCard));
-    if (created) await this.deps.store.commit(card);
-    return card;
+  /** Saves a test card for a customer; `created` is false when the customer already had it (its live token is kept). */
+  async save(merchantId: string, customerId: string, testCard: TestCard): Promise<{ card: SavedCard; created: boolean }> {
+    const kept = this.keep(merchantId, customerId, detailsOf(testCard));
+    if (kept.created) await this.deps.store.commit(kept.card);
+    return kept;
   }
 
   // Chosen: the same card (mask and brand) saved again by the same customer keeps its live token.
