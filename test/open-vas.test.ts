@@ -22,6 +22,23 @@ describe('open VAs', () => {
   const check = (code: string, sofId = 'vabca', merchant = MERCHANT) => gw().get(`${BASE}/check/${sofId}/${code}`).set('Authorization', basicAuth(merchant));
   const pay = (code: string, body: Record<string, unknown>, sofId = 'vabca') => gw().post(`/_mock/open-vas/${sofId}/${code}/pay`).send(body);
 
+  it('ships scenarios that send a VA a transfer a minute after its register, one of them with a failing callback', async () => {
+    const transferred = await registered({ customer: { ...CUSTOMER, email: 'va-transfer@example.com' } });
+    const failing = await registered({ customer: { ...CUSTOMER, id: 'cust-78', email: 'va-callback-fails@example.com' } });
+    expect((await check(transferred)).body.data.payments ?? []).toHaveLength(0);
+    await moveClock(sim.instance, { action: 'advance', by: '1m' });
+    for (const code of [transferred, failing]) {
+      const va = (await gw().get(`/_mock/open-vas/vabca/${code}`)).body;
+      expect(va.payments.map((p: { amount: number }) => p.amount)).toEqual([50000]);
+    }
+    const failed = (await gw().get(`/_mock/open-vas/vabca/${failing}`)).body.payments[0].orderId;
+    // Its retries run on the virtual clock: the third attempt delivers it.
+    await moveClock(sim.instance, { action: 'advance', by: '2m' });
+    expect((await gw().get('/_mock/callbacks/wait').query({ orderId: failed, status: 'PAID' })).status).toBe(200);
+    const delivery = (await gw().get('/_mock/callbacks').query({ orderId: failed })).body.items[0];
+    expect(delivery.attempts.map((a: { delivered: boolean }) => a.delivered)).toEqual([false, false, true]);
+  });
+
   it('registers the docs sample: the last digit becomes the check digit (…312 → …313)', async () => {
     const res = await register({ customer: CUSTOMER, sourceOfFunds: { type: 'vabca', paymentCode: '8804483313131312' } });
     expect(res.status).toBe(200);

@@ -103,6 +103,24 @@ describe('the virtual-clock schedule', () => {
     expect((await checkStatus(sim.instance, `${sub.id}-C1R1`)).body.data.result.payment.status).toBe('FAILURE');
   });
 
+  it('ships magic amounts: recurring.amount 14005 fails every charge, 14006 fails each first try and its retry is captured', async () => {
+    await atT0();
+    const retry = { interval: 30, intervalUnit: 'minutes', maxInterval: 1 };
+    const failing = await subscribe({ amount: '14005', maxInterval: 1, retry });
+    const retried = await subscribe({ amount: '14006', maxInterval: 1, retry });
+    expect([failing.state, retried.state]).toEqual(['active', 'active']);
+    await advance('2 months');
+    const charges = async (id: string) => (await subscriptionOf(id)).charges.map((c: any) => [c.orderId, c.status, c.cause]);
+    expect(await charges(failing.id)).toEqual([
+      [`${failing.id}-C1`, 'FAILURE', 'scenario "recurring-charge-fails": fail'],
+      [`${failing.id}-C1R1`, 'FAILURE', 'scenario "recurring-charge-fails": fail'],
+    ]);
+    expect(await charges(retried.id)).toEqual([
+      [`${retried.id}-C1`, 'FAILURE', 'scenario "recurring-charge-retried": fail'],
+      [`${retried.id}-C1R1`, 'CAPTURED', expect.any(String)],
+    ]);
+  });
+
   it('pauses (charges due meanwhile are skipped), resumes, fails the next charge on request, and cancels', async () => {
     await atT0();
     const sub = await subscribe({ intervalUnit: 'daily' });
