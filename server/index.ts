@@ -94,7 +94,8 @@ export interface CallbackBody {
   merchant: { id: string };
   customer: { id: string };
   order: { id: string; reference: string; amount: number; currency: string };
-  card?: { mask: string; info: CardInfo };
+  /** `token` once a `card.storedOnFile: "TO_BE_STORED"` order is captured. */
+  card?: { token?: string; mask: string; info: CardInfo };
   transaction: { acquirerId: null };
   sourceOfFunds: { type: string; paymentCode?: string };
   meta: { data: unknown };

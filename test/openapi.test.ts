@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, HOSTED, type Channel } from '../server/channels/table.js';
 import { controlDocument, gatewayDocument, initiateAnswerComponent, openApiFiles } from '../server/control/openapi.js';
+import { gatewayRouter } from '../server/gateway/routes.js';
 import { channelRequest } from './helpers/channel-requests.js';
 import { basicAuth, initiate, kredivoRequest } from './helpers/instance.js';
 import { useSimulator } from './helpers/suite.js';
@@ -166,6 +167,17 @@ describe('the gateway document against the simulator', () => {
     const control = (await api().get('/_mock/openapi-control.json').expect(200)).body;
     expect(control.servers[0].url).toBe(sim.instance.ctx.publicUrl());
     expect(Object.keys(control.paths)).toContain('/_mock/transactions/{orderId}/{action}');
+  });
+
+  it('describes every route the gateway router answers, with each of its methods', () => {
+    const routes = (gatewayRouter(sim.instance.ctx).stack as any[]).flatMap((layer) => (layer.route
+      ? Object.keys(layer.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`)
+      : []));
+    expect(routes).toContain('POST /pg/payment/card/openpayment/check/{sofId}/{paymentCode}');
+    const paths = gatewayDocument().paths as Record<string, Record<string, unknown>>;
+    const documented = new Set(Object.entries(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    expect(routes.filter((route) => !documented.has(route))).toEqual([]);
+    expect([...documented].filter((route) => !routes.includes(route))).toEqual([]);
   });
 
   it('describes every body each channel accepts, and every answer, check-status and callback it gives', async () => {

@@ -414,18 +414,14 @@ function paths(): Json {
         errors: ['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'ServerError'],
       }),
     },
-    '/pg/payment/card/openpayment/check/{sofId}/{paymentCode}': {
-      get: operation({
-        operationId: 'checkOpenVa', summary: 'An open VA and the transfers into it', tag: 'Open VA', parameters: [SOF_ID, PAYMENT_CODE],
-        ok: { description: 'The VA', schema: ref('OpenVaCheckResponse') }, errors: ['Unauthorized', 'NotFound', 'ServerError'],
-      }),
-    },
-    '/pg/payment/card/openpayment/delete/{sofId}/{paymentCode}': {
-      get: operation({
-        operationId: 'deleteOpenVa', summary: 'Delete an open VA', tag: 'Open VA', parameters: [SOF_ID, PAYMENT_CODE],
-        ok: okSuccess('Deleted: transfers are refused from now on'), errors: ['Unauthorized', 'NotFound', 'ServerError'],
-      }),
-    },
+    '/pg/payment/card/openpayment/check/{sofId}/{paymentCode}': getAndPost({
+      operationId: 'checkOpenVa', summary: 'An open VA and the transfers into it', tag: 'Open VA', parameters: [SOF_ID, PAYMENT_CODE],
+      ok: { description: 'The VA', schema: ref('OpenVaCheckResponse') }, errors: ['Unauthorized', 'NotFound', 'ServerError'],
+    }, 'checkOpenVaByPost'),
+    '/pg/payment/card/openpayment/delete/{sofId}/{paymentCode}': getAndPost({
+      operationId: 'deleteOpenVa', summary: 'Delete an open VA', tag: 'Open VA', parameters: [SOF_ID, PAYMENT_CODE],
+      ok: okSuccess('Deleted: transfers are refused from now on'), errors: ['Unauthorized', 'NotFound', 'ServerError'],
+    }, 'deleteOpenVaByPost'),
   };
 }
 
