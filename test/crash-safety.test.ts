@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { channelRequest } from './helpers/channel-requests.js';
 import { basicAuth, kredivoRequest } from './helpers/instance.js';
 import { CallbackReceiver } from './helpers/receiver.js';
 
@@ -82,6 +83,51 @@ describe('crash safety', () => {
 
     const second = await startServer(db);
     expect(await missingOrders(second.url, acknowledged)).toEqual([]);
+  }, 60_000);
+
+  it('kill -9 in the middle of a burst of open-VA registers, after a subscription and its saved card: every acknowledged record is there', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'finnet-crash-')), 'data.json');
+    const first = await startServer(db);
+    const control = { 'Content-Type': 'application/json', 'X-Finnet-Mock': '1' };
+    const subscribing = channelRequest('cc', { id: 'CR-SUB-1' });
+    subscribing.customer.id = 'CUST-CRASH';
+    subscribing.card = { storedOnFile: 'TO_BE_STORED' };
+    subscribing.recurring = { subscribe: 'Y', type: 'PURCHASE', id: 'CRASH-SUB', amount: '50000', interval: 1, intervalUnit: 'monthly' };
+    expect((await post(first.url, subscribing)).status).toBe(200);
+    expect((await fetch(`${first.url}/_mock/transactions/CR-SUB-1/pay`, { method: 'POST', headers: control })).status).toBe(200);
+
+    const acknowledged: string[] = [];
+    let stop = false;
+    const workers = Array.from({ length: 20 }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        const body = { customer: { id: `crash-${w}-${i}`, mobilePhone: '+6281286288844' }, sourceOfFunds: { type: 'vabca' } };
+        try {
+          const res = await fetch(`${first.url}/pg/payment/card/openpayment/register`, {
+            method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: basicAuth() }, body: JSON.stringify(body),
+          });
+          const answer = (await res.json()) as { paymentCode?: string };
+          if (res.status === 200) acknowledged.push(answer.paymentCode!);
+        } catch {
+          return;
+        }
+      }
+    });
+    while (acknowledged.length < 200) await new Promise((r) => setTimeout(r, 5));
+    first.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+
+    const second = await startServer(db);
+    const missing: string[] = [];
+    for (const code of acknowledged) {
+      const res = await fetch(`${second.url}/pg/payment/card/openpayment/check/vabca/${code}`, { headers: { Authorization: basicAuth() } });
+      if (res.status !== 200) missing.push(code);
+    }
+    expect(missing).toEqual([]);
+    const subscription = (await (await fetch(`${second.url}/_mock/subscriptions/CRASH-SUB`)).json()) as { state: string; cardToken: string | null };
+    expect(subscription.state).toBe('active');
+    const cards = (await (await fetch(`${second.url}/_mock/saved-cards?customerId=CUST-CRASH`)).json()) as { items: { token: string }[] };
+    expect(cards.items.map((c) => c.token)).toEqual([subscription.cardToken]);
   }, 60_000);
 
   it('identical initiates in flight at once, then kill -9: every order acknowledged, first answer or replay, is there', async () => {
