@@ -1,5 +1,6 @@
 import { acceptedTypes, channelOf } from './channels/table.js';
 import { durationText, parseDuration } from './support/duration.js';
+import { parseDurationRange, type DurationRange } from './support/duration-range.js';
 import { SCENARIO_DIR } from './support/paths.js';
 import type { Config, DisabledChannel, Merchant } from './model/config.js';
 import { FINAL_STATUSES, type PaymentStatus } from './model/transaction.js';
@@ -79,6 +80,19 @@ function settingDuration(text: string): number | null {
   const worded = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(trimmed);
   const unit = worded ? UNIT_WORDS[worded[2]!.toLowerCase()] : undefined;
   return parseDuration(worded && unit ? `${worded[1]}${unit}` : trimmed);
+}
+
+// A gateway answer may be held back at most this long, as a scenario's delay.
+const MAX_LATENCY_MS = 120_000;
+
+function parseLatency(values: string[]): DurationRange | undefined {
+  const text = last(values).trim();
+  if (text === '' || text === '0' || text === 'none') return undefined;
+  const range = parseDurationRange(text, settingDuration);
+  if (!range || (range.maxMs ?? range.minMs) > MAX_LATENCY_MS) {
+    throw new ConfigError(`latency "${text}" must be a duration or a range of them up to 2 minutes, such as 50ms or 20ms..80ms (0 = none)`);
+  }
+  return range.minMs === 0 && range.maxMs === undefined ? undefined : range;
 }
 
 function parseRetries(values: string[]): number[] {
@@ -188,6 +202,10 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
       if (token.length < 8) throw new ConfigError('admin token must be at least 8 characters');
       return token;
     },
+  },
+  latency: {
+    key: 'latency', flag: '--latency', env: 'FINNET_MOCK_LATENCY', duration: true, parse: parseLatency,
+    help: 'real time every gateway API answer waits, a duration or a range picked per request (seeded), e.g. 20ms..80ms (0 = none)',
   },
   disabledChannels: {
     key: 'disabledChannels', flag: '--disable-channel', env: 'FINNET_MOCK_DISABLED_CHANNELS',
@@ -306,6 +324,7 @@ const DEFAULT_TEXT: Partial<Record<keyof Config, string>> = {
   allowedHosts: 'none set',
   adminToken: 'none (open)',
   disabledChannels: 'none',
+  latency: 'none',
 };
 
 function defaultText(key: keyof Config): string {

@@ -58,6 +58,8 @@ export interface StartOptions {
   adminToken?: string;
   /** `'merchantId:type'` (`'*:ovo'` for every merchant). */
   disabledChannels?: string | string[];
+  /** Real time every gateway answer waits: `'20ms..80ms'` (picked per request, seeded), `'50ms'` or milliseconds; 0 = none. */
+  latency?: Duration;
 }
 
 // ---- What the simulator hands out: copies, times as ISO strings ------------------------------------------

@@ -2,7 +2,6 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { initiateAnswer } from '../channels/initiate-responses.js';
 import { channelOf, HOSTED } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
-import type { InitiateOverride } from '../model/scenario.js';
 import { checkStatusData } from '../channels/gateway-body.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { Operation } from '../validation/request-validator.js';
@@ -11,7 +10,7 @@ import { authenticate } from './auth.js';
 import { errorBody, exchangeOf, secondsSince, sendJson, type Exchange } from './exchange.js';
 import { BodyError, jsonBody, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './json-body.js';
 import { objectOf } from '../support/json.js';
-import { GatewayError, httpStatusOf, messageFor, RESPONSE_CODES } from './response-codes.js';
+import { GatewayError, RESPONSE_CODES } from './response-codes.js';
 import { StoreWriteError } from '../store/store.js';
 import { hintHeader } from './hint-text.js';
 import { requestLine } from './request-line.js';
@@ -19,12 +18,11 @@ import { REFUSALS, type Refusal, type RefusalFacts } from './refusals.js';
 import { GATEWAY_PREFIX, pathParam, validationError, type GatewayKit, type Handler, type Route } from './kit.js';
 import { openVaRoutes } from './open-va-routes.js';
 import { savedCardRoutes } from './saved-card-routes.js';
+import { GatewayFaults } from './faults.js';
 import { queueRealMicrotask, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
 
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
 const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:(?:id\/)?v2\/)?access(?:\/|$)/;
-// A scenario may slow an answer down, but never hold a connection for longer than this.
-const MAX_SCENARIO_DELAY_MS = 120_000;
 
 /** Whether a request is for the gateway API rather than a page. */
 function isGatewayRequest(url: string): boolean {
@@ -38,10 +36,13 @@ const pathOrderId = (ex: Exchange) => pathParam(ex, 'orderId');
  * in the gateway's JSON format, every exchange in the request log. Mounted first, so pages never see these.
  */
 export function gatewayRouter(ctx: AppContext): Router {
+  const faults = new GatewayFaults(ctx);
   const success = () => ({ responseCode: RESPONSE_CODES.success.code, responseMessage: ctx.config.successMessage });
   // Every answer ends with a traceId, successes too (observed live), after processingTime as on errors.
-  const answer = (ex: Exchange, fields: Record<string, unknown>, headers?: Record<string, string>) =>
+  const answer = (ex: Exchange, fields: Record<string, unknown>, headers?: Record<string, string>) => {
+    if (faults.answeredInstead(ex)) return;
     sendJson(ex, 200, { ...fields, processingTime: secondsSince(ex.startedAt), traceId: ctx.generator.traceId() }, headers);
+  };
   const scenarioHeader = (ex: Exchange): Record<string, string> => (ex.scenario ? { 'X-Finnet-Mock-Scenario': ex.scenario } : {});
 
   const findOrder = async (ex: Exchange, orderId: string): Promise<StoredTransaction> => {
@@ -72,26 +73,6 @@ export function gatewayRouter(ctx: AppContext): Router {
     return { id: String(order.id), ...(amount === undefined ? {} : { amount }) };
   };
 
-  /** Answers as the scenario says instead of the real answer; true when it did. */
-  const answerOverride = (ex: Exchange, override: InitiateOverride | undefined): boolean => {
-    if (!override) return false;
-    if (override.dropConnection) {
-      ex.req.socket.destroy();
-      return true;
-    }
-    if (override.responseCode === undefined && override.responseMessage === undefined && override.httpStatus === undefined) return false;
-    const code = override.responseCode ?? RESPONSE_CODES.generalError.code;
-    const message = override.responseMessage ?? messageFor(code) ?? RESPONSE_CODES.generalError.message;
-    const status = override.httpStatus ?? httpStatusOf(code);
-    if (code.startsWith('2')) {
-      sendJson(ex, status, { responseCode: code, responseMessage: message, processingTime: secondsSince(ex.startedAt), traceId: ctx.generator.traceId() },
-        scenarioHeader(ex));
-    } else {
-      fail(ex, new GatewayError(code, message, { hint: `answer set by scenario ${ex.scenario} (its effects.initiate)` }, status));
-    }
-    return true;
-  };
-
   const initiate: Handler = async (ex) => {
     const body = withSourceOfFundsObject(ex.body!);
     const sof = body.sourceOfFunds;
@@ -113,11 +94,9 @@ export function gatewayRouter(ctx: AppContext): Router {
     // Two-click: the saved card must be this merchant's and this customer's, and not deleted.
     accepted(ctx.savedCards.admit(ex.merchant!.id, body), { ...facts, cardToken: String(objectOf(body.card)?.token), customerId: String(objectOf(body.customer)?.id) });
     ex.scenario = scenario?.name;
-    const override = scenario?.effects.initiate;
-    if (override?.delayMs) await new Promise((resolve) => setRealTimeout(resolve, Math.min(override.delayMs!, MAX_SCENARIO_DELAY_MS)));
-    if (!override?.process && answerOverride(ex, override)) return;
-    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, scenario, ex.bodyText), facts);
-    if (answerOverride(ex, override)) return;
+    const newOrder = !ctx.store.getTransaction(ex.merchant!.id, ex.orderId);
+    const shaped = faults.withOutcomeStep(ex, scenario, newOrder);
+    const { tx } = accepted(await ctx.transactions.initiate(ex.merchant!.id, body, channel, shaped, ex.bodyText), facts);
     answer(ex, { ...success(), ...initiateAnswer(tx, ctx.publicUrl()) }, scenarioHeader(ex));
   };
 
@@ -197,7 +176,10 @@ export function gatewayRouter(ctx: AppContext): Router {
     req.url = literalMalformedEscapes(req.url);
     // Not before the parser is done with the bytes at hand: a body whose framing is malformed gets that
     // 400 (client-errors.ts), not an early 401/404/405.
-    queueRealMicrotask(next);
+    // --latency holds every gateway answer back, errors too; never pages or /_mock.
+    const latency = faults.latencyMs();
+    if (latency > 0) setRealTimeout(() => queueRealMicrotask(next), latency);
+    else queueRealMicrotask(next);
   };
   const merchant = (req: Request, res: Response, next: NextFunction) => {
     exchangeOf(res).merchant = authenticate(req.headers.authorization, ctx.merchants);
@@ -219,7 +201,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     };
     const entry = router.route(route.path).all(methodAllowed);
     for (const [method, { handler, body }] of Object.entries(route.methods)) {
-      entry[method.toLowerCase() as 'get' | 'post'](merchant, body ? jsonBody : drain, run(handler));
+      entry[method.toLowerCase() as 'get' | 'post'](merchant, body ? jsonBody : drain, run(faults.wrap(route.path, handler)));
     }
   }
   router.use((req: Request, res: Response) => {

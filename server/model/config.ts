@@ -1,3 +1,4 @@
+import type { DurationRange } from '../support/duration-range.js';
 import type { LogFormat, LogLevel } from '../support/logger.js';
 import type { FailureWord } from './scenario.js';
 import type { PaymentStatus } from './transaction.js';
@@ -47,6 +48,8 @@ export interface Config {
   failureStatus: FailureWord;
   /** PEM of the RSA-4096 private key that signs `x-signature`; unset = the shipped keys/callback-rsa.pem. */
   callbackRsaKey?: string;
+  /** Real time every gateway answer is held back, picked per request in the range (seeded); unset = none. */
+  latency?: DurationRange;
   /** Host names (`*.example.com` for subdomains) served besides loopback ones and the public URL's (see server/http/allowed-hosts.ts). */
   allowedHosts: string[];
 }

@@ -30,14 +30,29 @@ export interface CallbackBehaviour {
   badRsaSignature?: boolean;
 }
 
-export interface InitiateOverride {
+/** The gateway operations a scenario can put faults on (the keys of `effects.faults`; `any` is each one not named). */
+export const FAULT_OPERATIONS = [
+  'initiate', 'check', 'cancel', 'void', 'refund', 'oneClick', 'cardDelete', 'openVaRegister', 'openVaUpdate', 'openVaCheck', 'openVaDelete',
+] as const;
+export type FaultOperation = (typeof FAULT_OPERATIONS)[number];
+
+/** What a scenario does to one gateway answer: wait, answer an error, or drop the connection; `{}` lets it pass. */
+export interface GatewayFault {
   responseCode?: string;
   responseMessage?: string;
   httpStatus?: number;
   delayMs?: number;
+  /** With it the delay is picked per request between `delayMs` and this. */
+  delayMaxMs?: number;
   dropConnection?: boolean;
+  /** Do the operation as usual although the answer says otherwise (ambiguous outcome). */
   process?: boolean;
+  /** The share of requests (0 to 1) that get the fault; the others pass untouched. */
+  rate?: number;
 }
+
+/** `effects.initiate`, the first fault block, kept under its name. */
+export type InitiateOverride = GatewayFault;
 
 /** A scenario as used at run time: durations already in milliseconds. */
 export interface Scenario {
@@ -47,8 +62,11 @@ export interface Scenario {
   match: ScenarioMatch;
   effects: {
     initiate?: InitiateOverride;
+    /** Per operation, a sequence of faults: request n gets step n, the last step repeats. */
+    faults?: Partial<Record<FaultOperation | 'any', GatewayFault[]>>;
     expiryMs?: number;
-    outcome?: { action: ScheduledAction; afterMs: number };
+    /** With `sequence`, each initiate under the scenario gets the next action (`action` is the first). */
+    outcome?: { action: ScheduledAction; afterMs: number; sequence?: ScheduledAction[] };
     /** One transfer into an open VA registered under the scenario, `afterMs` after the register. */
     openVaTransfer?: { amount: number; afterMs: number };
     callback?: CallbackBehaviour;

@@ -4,6 +4,7 @@ import { parseDuration } from '../support/duration.js';
 import { TRANSITIONS, type Action } from '../transactions/lifecycle.js';
 import { calendarAdvance } from '../transactions/recurring-schedule.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
+import { chainsOf } from '../scenarios/chain-state.js';
 
 /** What an operator may do to an order (control API, dashboard buttons, library), in the order a developer reaches for them. */
 export const OPERATOR_ACTIONS = [
@@ -97,6 +98,8 @@ export class Operations {
     if (merchantId !== undefined && !this.ctx.merchants.has(merchantId)) return refuse('unknown-merchant', `There is no merchant "${merchantId}"`);
     this.ctx.requestLog.clear(merchantId);
     if (merchantId === undefined) this.ctx.scenarios.remove();
+    // Scenario chains (fault and outcome sequences) start again, as a reset promises a fresh run.
+    chainsOf(this.ctx.scenarios, this.ctx.generator.seed).clear();
     await this.ctx.transactions.reset(merchantId);
     return { ok: true };
   }

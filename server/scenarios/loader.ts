@@ -4,9 +4,10 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../support/duration.js';
+import { parseDurationRange } from '../support/duration-range.js';
 import { loadSchemaFile } from '../support/schema-files.js';
 import { unsafePatternReason } from './safe-pattern.js';
-import type { Scenario } from '../model/scenario.js';
+import type { GatewayFault, Scenario } from '../model/scenario.js';
 
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
@@ -15,15 +16,18 @@ export class ScenarioError extends Error {}
 // Scenario files are JSON or YAML (the same structure).
 const SCENARIO_FILE = /\.(json|ya?ml)$/;
 
+type RawFault = { delay?: string | number } & Omit<GatewayFault, 'delayMs' | 'delayMaxMs'>;
+
 interface RawScenario {
   name: string;
   description?: string;
   enabled?: boolean;
   match?: Scenario['match'];
   effects: {
-    initiate?: { delay?: string | number } & Omit<NonNullable<Scenario['effects']['initiate']>, 'delayMs'>;
+    initiate?: RawFault;
+    faults?: Record<string, RawFault | RawFault[]>;
     expiry?: string | number;
-    outcome?: { action: 'pay' | 'fail' | 'expire'; after?: string | number };
+    outcome?: { action?: 'pay' | 'fail' | 'expire'; sequence?: ('pay' | 'fail' | 'expire')[]; after?: string | number };
     openVaTransfer?: { amount: number; after?: string | number };
     callback?: { delay?: string | number } & Omit<NonNullable<Scenario['effects']['callback']>, 'delayMs'>;
   };
@@ -45,9 +49,17 @@ function deepest(errors: ErrorObject[]): ErrorObject {
   return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length)[0]!;
 }
 
+/** A fault block with its delay (one duration or a range) in milliseconds. */
+function toFault({ delay, ...rest }: RawFault, where: string): GatewayFault {
+  if (delay === undefined) return rest;
+  const range = parseDurationRange(delay, parseDuration);
+  if (!range) throw new ScenarioError(`${where}.delay: the range ${JSON.stringify(delay)} runs backwards; write the shorter time first, e.g. 200ms..2s`);
+  return { ...rest, delayMs: range.minMs, ...(range.maxMs === undefined ? {} : { delayMaxMs: range.maxMs }) };
+}
+
 function toScenario(raw: RawScenario, source: string): Scenario {
   const ms = (value: string | number | undefined) => (value === undefined ? undefined : parseDuration(value) ?? undefined);
-  const { initiate, expiry, outcome, openVaTransfer, callback } = raw.effects;
+  const { initiate, faults, expiry, outcome, openVaTransfer, callback } = raw.effects;
   const scenario: Scenario = {
     name: raw.name,
     enabled: raw.enabled ?? true,
@@ -56,12 +68,18 @@ function toScenario(raw: RawScenario, source: string): Scenario {
     source,
   };
   if (raw.description !== undefined) scenario.description = raw.description;
-  if (initiate) {
-    const { delay, ...rest } = initiate;
-    scenario.effects.initiate = { ...rest, ...(delay === undefined ? {} : { delayMs: ms(delay) }) };
+  const where = `scenario "${raw.name}" effects`;
+  if (initiate) scenario.effects.initiate = toFault(initiate, `${where}.initiate`);
+  if (faults) {
+    scenario.effects.faults = Object.fromEntries(Object.entries(faults).map(([operation, steps]) =>
+      [operation, [steps].flat().map((step, i) => toFault(step, `${where}.faults.${operation}${Array.isArray(steps) ? `[${i}]` : ''}`))]));
   }
   if (expiry !== undefined) scenario.effects.expiryMs = ms(expiry);
-  if (outcome) scenario.effects.outcome = { action: outcome.action, afterMs: ms(outcome.after) ?? 0 };
+  if (outcome) {
+    // The schema asks for action or sequence; a sequence starts with its first action.
+    const action = outcome.sequence?.[0] ?? outcome.action!;
+    scenario.effects.outcome = { action, afterMs: ms(outcome.after) ?? 0, ...(outcome.sequence ? { sequence: outcome.sequence } : {}) };
+  }
   if (openVaTransfer) scenario.effects.openVaTransfer = { amount: openVaTransfer.amount, afterMs: ms(openVaTransfer.after) ?? 0 };
   if (callback) {
     const { delay, ...rest } = callback;

@@ -68,7 +68,7 @@ export class ValueGenerator {
 }
 
 /** The sfc32 generator: 32-bit unsigned values, the same sequence for the same seed. */
-function sfc32(seed: number): () => number {
+export function sfc32(seed: number): () => number {
   let a = 0x9e3779b9;
   let b = 0x243f6a88;
   let c = 0xb7e15162;
@@ -88,7 +88,7 @@ function sfc32(seed: number): () => number {
 }
 
 /** A seed given as a number is used as is; any other text is hashed (FNV-1a) to a number. */
-function seedNumber(seed: string): number {
+export function seedNumber(seed: string): number {
   if (/^\d{1,9}$/.test(seed)) return Number(seed);
   let hash = 0x811c9dc5;
   for (let i = 0; i < seed.length; i++) {
