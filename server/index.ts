@@ -238,6 +238,10 @@ export interface FinnetMock {
   fail(orderId: string, merchantId?: string): Promise<Transaction>;
   expire(orderId: string, merchantId?: string): Promise<Transaction>;
   cancel(orderId: string, merchantId?: string): Promise<Transaction>;
+  /** Refunds `amount` rupiah of a paid order (default: all that is left), with its callback; throws the refusal's sentence. */
+  refund(orderId: string, amount?: number, merchantId?: string): Promise<Transaction>;
+  /** Voids a CAPTURED card payment before its settlement (00:00 WIB), with its callback; throws the refusal's sentence. */
+  void(orderId: string, merchantId?: string): Promise<Transaction>;
   /** Moves the virtual clock forward (ms or `'15m'`), running expiries, retries and scheduled outcomes on the way. */
   advanceClock(by: Duration): Promise<void>;
   /** The clock's state changes at once; the promises say when it is saved. */
@@ -336,6 +340,8 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
     fail: act('fail'),
     expire: act('expire'),
     cancel: act('cancel'),
+    refund: async (orderId, amount, merchantId) => view(accepted(await operations.refund(orderId, amount, 'library', merchantId)).tx),
+    void: async (orderId, merchantId) => view(accepted(await operations.void(orderId, 'library', merchantId)).tx),
     async advanceClock(by) {
       accepted(await operations.advanceClock(by));
     },

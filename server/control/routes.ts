@@ -17,6 +17,7 @@ import { savedCardControlRoutes } from './saved-card-routes.js';
 import { clockView, deliveryView, requestView, scenarioView, transactionSummary, transactionView } from './views.js';
 import { StoreWriteError } from '../store/store.js';
 import { REQUEST_FILTERS, readRequestFilter } from '../operations/request-log.js';
+import { CALLBACK_HEALTH, callbackHealth, readCallbackHealth } from '../operations/callback-health.js';
 
 const MAX_WAIT_MS = 120_000;
 
@@ -30,6 +31,7 @@ const PROBLEMS: Record<OperationRefusal, { status: number; title: string }> = {
   'callback-not-found': { status: 404, title: 'Callback not found' },
   'bad-duration': { status: 400, title: 'Bad duration' },
   'bad-time': { status: 400, title: 'Bad time' },
+  'bad-amount': { status: 400, title: 'Bad amount' },
 };
 
 function text(value: unknown): string | undefined {
@@ -112,8 +114,11 @@ export function controlRouter(ctx: AppContext): Router {
     res.json({ reset: merchantId ?? 'all' });
   }));
 
-  router.get('/transactions', (req, res) => {
+  router.get('/transactions', handle((req, res) => {
     const { status, merchantId, channel } = { status: text(req.query.status), merchantId: text(req.query.merchantId), channel: text(req.query.channel) };
+    const given = text(req.query.callback);
+    const callback = given === undefined ? undefined : readCallbackHealth(given);
+    if (callback === null) throw new Problem(400, 'Bad callback filter', `callback must be one of ${CALLBACK_HEALTH.join(', ')}`);
     const { limit, offset } = page(req);
     const all = ctx.store.transactions();
     const items: Record<string, unknown>[] = [];
@@ -121,13 +126,28 @@ export function controlRouter(ctx: AppContext): Router {
     for (let i = all.length - 1; i >= 0; i--) {
       const tx = all[i]!;
       if ((status && tx.status !== status) || (merchantId && tx.merchantId !== merchantId) || (channel && tx.channel !== channel)) continue;
+      if (callback && callbackHealth(ctx.store, tx).state !== callback) continue;
       if (matched++ >= offset && items.length < limit) items.push(transactionSummary(tx));
     }
     res.json({ total: matched, limit, offset, items });
-  });
+  }));
 
   router.get('/transactions/:orderId', handle(async (req, res) => {
     res.json(transactionView(ctx, accepted(await operations.find(String(req.params.orderId), text(req.query.merchantId))).tx));
+  }));
+
+  router.post('/transactions/:orderId/refund', handle(async (req, res) => {
+    const fields = objectOf(req.body);
+    if (req.body !== undefined && (!fields || Object.keys(fields).some((key) => key !== 'amount'))) {
+      throw new Problem(400, 'Bad refund', 'Send no body to refund all that is left, or {"amount": <rupiah>} for part of it');
+    }
+    const { tx } = accepted(await operations.refund(String(req.params.orderId), fields?.amount, 'control API', text(req.query.merchantId)));
+    res.json(transactionView(ctx, tx));
+  }));
+
+  router.post('/transactions/:orderId/void', handle(async (req, res) => {
+    const { tx } = accepted(await operations.void(String(req.params.orderId), 'control API', text(req.query.merchantId)));
+    res.json(transactionView(ctx, tx));
   }));
 
   router.post('/transactions/:orderId/:action', handle(async (req, res) => {

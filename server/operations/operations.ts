@@ -1,7 +1,8 @@
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { AppContext } from './context.js';
 import { parseDuration } from '../support/duration.js';
-import { TRANSITIONS, type Action } from '../transactions/lifecycle.js';
+import { canApply, paidAmount, settlesAt, TRANSITIONS, type Action } from '../transactions/lifecycle.js';
+import { rupiah } from '../support/indonesian-format.js';
 import { calendarAdvance } from '../transactions/recurring-schedule.js';
 import type { PaymentStatus, StoredTransaction } from '../model/transaction.js';
 import { chainsOf } from '../scenarios/chain-state.js';
@@ -27,7 +28,7 @@ const LATEST_TIME = Date.UTC(9999, 11, 31);
 
 /** Why an operation was refused; each surface turns it into its own answer (problem+json, a flash, an Error). */
 export type OperationRefusal =
-  | 'not-found' | 'ambiguous' | 'unknown-action' | 'invalid-status' | 'unknown-merchant' | 'callback-not-found' | 'bad-duration' | 'bad-time';
+  | 'not-found' | 'ambiguous' | 'unknown-action' | 'invalid-status' | 'unknown-merchant' | 'callback-not-found' | 'bad-duration' | 'bad-time' | 'bad-amount';
 
 export interface Refused {
   ok: false;
@@ -42,6 +43,27 @@ const refuse = (refusal: OperationRefusal, message: string): Refused => ({ ok: f
 
 function quoted(value: unknown): string {
   return (typeof value === 'string' ? value : JSON.stringify(value) ?? '').slice(0, 100);
+}
+
+/** A refund amount from JSON or a form: a whole number of rupiah, or undefined for all that is left; null when it is neither. */
+function amountOf(value: unknown): number | undefined | null {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 1 ? n : null;
+}
+
+const REFUNDABLE = TRANSITIONS.refund.from.join(', ').replace(/, (?=[^,]*$)/, ' or ');
+
+function refundRefusal(tx: StoredTransaction, amount: number | undefined): string {
+  const left = paidAmount(tx) - tx.refundedAmount;
+  if (tx.payment === undefined) return `Cannot refund order ${tx.orderId}: it is ${tx.status} and was never paid; only ${REFUNDABLE} orders can be refunded.`;
+  if (!canApply('refund', tx)) return `Cannot refund order ${tx.orderId}: it is ${tx.status}${tx.status === 'REFUNDED' ? ', nothing is left to refund' : `; only ${REFUNDABLE} orders can be refunded`}.`;
+  return `Cannot refund ${rupiah(amount ?? left)} of order ${tx.orderId}: only ${rupiah(left)} of ${rupiah(paidAmount(tx))} is left to refund.`;
+}
+
+function voidRefusal(tx: StoredTransaction): string {
+  if (!canApply('void', tx)) return `Cannot void order ${tx.orderId}: it is ${tx.status}, and only CAPTURED card payments can be voided${tx.payment && canApply('refund', tx) ? ': refund it instead' : ''}.`;
+  return `Cannot void order ${tx.orderId}: captured before the last settlement, 00:00 WIB: refund it instead.`;
 }
 
 /**
@@ -81,6 +103,41 @@ export class Operations {
     return OPERATOR_ACTIONS.map((a) => ({
       ...a, allowed: TRANSITIONS[a.action].from.includes(tx.status), from: TRANSITIONS[a.action].from.join(' or '), to: TRANSITIONS[a.action].to(tx),
     }));
+  }
+
+  /** Refunds `amount` rupiah (a whole number; default: all that is left) of a paid order, as the merchant's refund API would. */
+  async refund(orderId: string, amount: unknown, via: string, merchantId?: string): Promise<Outcome<{ tx: StoredTransaction; from: PaymentStatus; refunded: number; callback?: Delivery }>> {
+    const wanted = amountOf(amount);
+    if (wanted === null) return refuse('bad-amount', `"${quoted(amount)}" is not an amount to refund: write a whole number of rupiah, 1 or more, or leave it out to refund all that is left`);
+    const found = await this.find(orderId, merchantId);
+    if (!found.ok) return found;
+    const { tx } = found;
+    const from = tx.status;
+    const before = tx.refundedAmount;
+    const earlier = this.latestDelivery(tx);
+    const done = await this.ctx.transactions.refund(tx, wanted, `${via}: refund`);
+    if (!done.ok) return refuse('invalid-status', refundRefusal(tx, wanted));
+    return { ok: true, tx, from, refunded: tx.refundedAmount - before, ...this.newDelivery(tx, earlier) };
+  }
+
+  /** Voids a captured card payment before its settlement (00:00 WIB), as the merchant's void API would. */
+  async void(orderId: string, via: string, merchantId?: string): Promise<Outcome<{ tx: StoredTransaction; from: PaymentStatus; callback?: Delivery }>> {
+    const found = await this.find(orderId, merchantId);
+    if (!found.ok) return found;
+    const { tx } = found;
+    const from = tx.status;
+    const earlier = this.latestDelivery(tx);
+    if (!(await this.ctx.transactions.voidPayment(tx, `${via}: void`)).ok) return refuse('invalid-status', voidRefusal(tx));
+    return { ok: true, tx, from, ...this.newDelivery(tx, earlier) };
+  }
+
+  /** Whether the order can be refunded (and how much is left) or voided (and until when), for the buttons. */
+  moneyActionsFor(tx: StoredTransaction): { refund: { allowed: boolean; left: number }; void: { allowed: boolean; until: number | null } } {
+    const until = tx.payment ? settlesAt(tx.payment.at) : null;
+    return {
+      refund: { allowed: tx.payment !== undefined && canApply('refund', tx), left: paidAmount(tx) - tx.refundedAmount },
+      void: { allowed: canApply('void', tx) && until !== null && this.ctx.clock.now() < until, until },
+    };
   }
 
   /** One attempt of a callback now, outside its retry schedule. */
@@ -127,6 +184,11 @@ export class Operations {
   /** Freezes the clock, lets it run again, or puts it back on real time. */
   clock(verb: ClockVerb): Promise<void> {
     return this.ctx.transactions.setClock(verb);
+  }
+
+  private newDelivery(tx: StoredTransaction, earlier: Delivery | undefined): { callback?: Delivery } {
+    const created = this.latestDelivery(tx);
+    return created && created !== earlier ? { callback: created } : {};
   }
 
   private latestDelivery(tx: StoredTransaction): Delivery | undefined {
