@@ -1,8 +1,11 @@
 // Progressive enhancement for the dashboard: every page works without this file. With it, filter
-// selects apply on change and the parts marked data-refresh are re-fetched and swapped in place.
+// selects apply on change and the parts marked data-refresh are re-fetched and swapped in place: as
+// events arrive (server-sent, from /events) on pages marked data-live, on a timer elsewhere.
 (() => {
   'use strict';
   const REFRESH_MS = 2500;
+  // While live, a slow timer only keeps ages ("2 min ago") and the clock current.
+  const LIVE_REFRESH_MS = 30000;
   document.documentElement.classList.add('js');
 
   for (const form of document.querySelectorAll('form[data-autosubmit]')) {
@@ -42,9 +45,13 @@
 
   let stopped = false;
   let running = false;
+  // An event that comes while a fetch is under way is applied by one more fetch after it.
+  let again = false;
   const refresh = async () => {
+    if (running) again = true;
     if (stopped || running || document.hidden) return;
     running = true;
+    again = false;
     try {
       const response = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/html' } });
       // Signed out, or the page is gone (reset): stop rather than show a login form in a table cell.
@@ -61,8 +68,46 @@
       // The simulator is restarting or stopped; try again on the next tick.
     } finally {
       running = false;
+      if (again) refresh();
     }
   };
-  setInterval(refresh, REFRESH_MS);
+
+  // Which events this page shows: their types, and on an order's page only that order's.
+  const live = document.querySelector('[data-live]');
+  const wanted = new Set(live ? live.dataset.live.split(' ') : []);
+  const order = live && live.dataset.liveOrder;
+  const concerns = (event) => {
+    const data = JSON.parse(event.data);
+    return !order || `${data.merchantId} ${data.orderId}` === order;
+  };
+  let timer = null;
+  const poll = (ms) => {
+    clearInterval(timer);
+    timer = setInterval(refresh, ms);
+  };
+  poll(REFRESH_MS);
+  if (live && 'EventSource' in window) {
+    const token = new URLSearchParams(location.search).get('token');
+    const source = new EventSource(`/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+    let missed = false;
+    source.addEventListener('open', () => {
+      document.documentElement.dataset.live = 'on';
+      poll(LIVE_REFRESH_MS);
+      // Back after a break: what happened meanwhile was not heard.
+      if (missed) refresh();
+    });
+    source.addEventListener('error', () => {
+      document.documentElement.dataset.live = 'off';
+      missed = true;
+      poll(REFRESH_MS);
+      // Refused for good (signed out, too many live views): the timer carries on alone.
+      if (source.readyState === EventSource.CLOSED) source.close();
+    });
+    for (const type of wanted) {
+      source.addEventListener(type, (event) => {
+        if (concerns(event)) refresh();
+      });
+    }
+  }
   document.addEventListener('visibilitychange', refresh);
 })();

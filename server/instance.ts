@@ -11,6 +11,7 @@ import { answerClientErrors } from './http/client-errors.js';
 import { HTTP_TIMEOUTS, timeoutOptions, type HttpTimeouts } from './http/timeouts.js';
 import { createLogger, type Logger } from './support/logger.js';
 import { RequestLog } from './operations/request-log.js';
+import { LiveEvents } from './operations/live-events.js';
 import { loadScenarioFolders } from './scenarios/loader.js';
 import { ScenarioRegistry } from './scenarios/registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -77,7 +78,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const openVas = new OpenVaService({ store, clock, scheduler, generator, config, scenarios, transactions });
   const ctx: AppContext = {
     config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, savedCards, subscriptions, openVas, merchants,
-    scenarios, requestLog: new RequestLog(), publicUrl: () => publicUrl,
+    scenarios, requestLog: new RequestLog(), live: new LiveEvents(transactions, dispatcher), publicUrl: () => publicUrl,
   };
 
   const app = createApp(ctx);
@@ -103,6 +104,8 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const stop = (graceMs = 1500) => {
     stopping ??= (async () => {
       scheduler.stop();
+      // Live views never finish by themselves: end them so the server closes at once.
+      ctx.live.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setRealTimeout(() => {

@@ -3,6 +3,7 @@ import type { AppContext } from '../operations/context.js';
 import { adminGate, loginRoutes } from './auth.js';
 import { callbackPages } from './callbacks.js';
 import { clockPage } from './clock.js';
+import { liveEventsRoute } from './events.js';
 import { createDashboard } from './render.js';
 import { requestLogPage } from './requests.js';
 import { sameOriginPosts } from './same-origin.js';
@@ -15,7 +16,7 @@ import { transactionListPage } from './transactions.js';
 import { StoreWriteError } from '../store/store.js';
 
 // The dashboard owns these paths; every other request goes on to the gateway-style 404.
-const DASHBOARD_PATH = /^\/(?:(?:transactions|callbacks|requests|scenarios|subscriptions|open-vas|saved-cards|clock|reset|login|logout)(?:\/|$)|$)/;
+const DASHBOARD_PATH = /^\/(?:(?:transactions|callbacks|requests|scenarios|subscriptions|open-vas|saved-cards|clock|events|reset|login|logout)(?:\/|$)|$)/;
 
 // Pages render merchant-supplied text: even if escaping ever failed, no inline script could run.
 const SECURITY_HEADERS = {
@@ -39,7 +40,7 @@ export function dashboardRouter(ctx: AppContext): Router {
   router.use(sameOriginPosts(dash));
   router.use(loginRoutes(dash));
   router.use(adminGate(dash));
-  router.use(transactionListPage(dash), transactionPage(dash), callbackPages(dash), requestLogPage(dash), scenarioPage(dash), subscriptionPages(dash), openVaPages(dash), savedCardPages(dash), clockPage(dash));
+  router.use(liveEventsRoute(dash), transactionListPage(dash), transactionPage(dash), callbackPages(dash), requestLogPage(dash), scenarioPage(dash), subscriptionPages(dash), openVaPages(dash), savedCardPages(dash), clockPage(dash));
   router.use((req: Request, res: Response) => dash.notFound(req, res, 'Page not found', `The dashboard has no page at ${req.path}.`));
   // A client mistake (an oversized form) gets its reason; a bug is logged and shown without a stack trace.
   router.use((err: Error & { status?: number }, req: Request, res: Response, _next: NextFunction) => {

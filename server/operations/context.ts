@@ -2,6 +2,7 @@ import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
 import type { VirtualClock } from '../clock/clock.js';
 import type { Config, Merchant } from '../model/config.js';
 import type { Logger } from '../support/logger.js';
+import type { LiveEvents } from './live-events.js';
 import type { RequestLog } from './request-log.js';
 import type { ScenarioRegistry } from '../scenarios/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -32,6 +33,8 @@ export interface AppContext {
   merchants: ReadonlyMap<string, Merchant>;
   scenarios: ScenarioRegistry;
   requestLog: RequestLog;
+  /** Order changes and callback attempts as they are written, for the dashboard's live view. */
+  live: LiveEvents;
   /** Base of every URL handed out; known once the port is. */
   publicUrl(): string;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { channelOf, HOSTED, type Channel } from '../channels/table.js';
 import { FAMILIES, type TokenKind } from '../channels/families.js';
 import type { CallbackDispatcher } from '../callbacks/dispatcher.js';
@@ -72,6 +73,8 @@ export class TransactionService {
   // The gateway hands the same validated body to `admit`, then to `initiate`: it is typed once.
   private readonly typedBodies = new WeakMap<JsonObject, InitiateRequest>();
   private readonly followers: OrderFollower[] = [];
+  /** Emits `order` (tx) once a change of an order is on disk, `reset` (merchantId) after a reset; with nobody listening it costs nothing. */
+  readonly changes = new EventEmitter();
 
   constructor(private readonly deps: TransactionDeps) {
     this.expiries = new ExpiryQueue(deps.scheduler, async (tx) => {
@@ -165,6 +168,7 @@ export class TransactionService {
     store.addTransaction(tx);
     this.requests.adopt(tx, request);
     await store.commit(tx);
+    this.changes.emit('order', tx);
     this.scheduleExpiry(tx);
     this.scheduleOutcome(tx);
     return { ok: true, tx };
@@ -201,6 +205,7 @@ export class TransactionService {
     scheduler.cancel(outcomeJob(tx));
     if (delivery) dispatcher.start(delivery);
     for (const follower of this.followers) follower.written?.(tx, action);
+    this.changes.emit('order', tx);
     return true;
   }
 
@@ -251,6 +256,7 @@ export class TransactionService {
     this.forget(merchantId);
     if (merchantId === undefined) this.deps.clock.reset();
     await this.deps.store.commit();
+    this.changes.emit('reset', merchantId);
   }
 
   /** Forgets every transaction and callback (of one merchant, when given), with their scheduled jobs. */
@@ -272,6 +278,7 @@ export class TransactionService {
   async note(tx: StoredTransaction, event: string, detail?: string): Promise<void> {
     this.record(tx, event, detail);
     await this.deps.store.commit(tx);
+    this.changes.emit('order', tx);
   }
 
   /**
