@@ -1,5 +1,11 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Refused } from '../operations/operations.js';
+import { objectOf } from '../support/json.js';
+import { rupiah } from '../support/indonesian-format.js';
 import { callbackOutcome } from './callback-result.js';
+import { callbackFlag } from './callback-flag.js';
+import { callbackHealth } from '../operations/callback-health.js';
+import { FINAL_STATUSES } from '../model/transaction.js';
 import { openVaPath } from './open-vas.js';
 import { subscriptionPath } from './subscriptions.js';
 import { transactionPath, withQuery } from './view-helpers.js';
@@ -27,9 +33,34 @@ export function transactionPage(dash: Dashboard): Router {
       deliveries: ctx.store.deliveriesOf(merchantId, orderId),
       requests: ctx.requestLog.list().filter((r) => r.merchantId === merchantId && r.orderId === orderId),
       actions: operations.actionsFor(tx),
+      money: operations.moneyActionsFor(tx),
+      flag: callbackFlag(callbackHealth(ctx.store, tx)),
+      final: FINAL_STATUSES.includes(tx.status),
       jsonUrl: withQuery(`/_mock/transactions/${encodeURIComponent(orderId)}`, { merchantId }),
     });
   });
+
+  // Refund and void answer as the merchant's APIs would; a refusal comes back as the flash, worded by the operation.
+  router.post('/transactions/:merchantId/:orderId/refund', async (req, res) => {
+    const { merchantId, orderId } = req.params;
+    const done = await operations.refund(orderId, objectOf(req.body)?.amount, 'dashboard', merchantId);
+    if (!done.ok) return refused(req, res, merchantId, orderId, done);
+    const outcome = await callbackOutcome(ctx, done.callback);
+    dash.redirect(res, transactionPath(merchantId, orderId), { kind: 'ok', text: `Order ${orderId}: ${rupiah(done.refunded)} refunded, ${done.from} → ${done.tx.status}. ${outcome}` });
+  });
+
+  router.post('/transactions/:merchantId/:orderId/void', async (req, res) => {
+    const { merchantId, orderId } = req.params;
+    const done = await operations.void(orderId, 'dashboard', merchantId);
+    if (!done.ok) return refused(req, res, merchantId, orderId, done);
+    const outcome = await callbackOutcome(ctx, done.callback);
+    dash.redirect(res, transactionPath(merchantId, orderId), { kind: 'ok', text: `Order ${orderId} voided: ${done.from} → ${done.tx.status}. ${outcome}` });
+  });
+
+  const refused = (req: Request, res: Response, merchantId: string, orderId: string, done: Refused) => {
+    if (done.refusal === 'invalid-status' || done.refusal === 'bad-amount') return dash.redirect(res, transactionPath(merchantId, orderId), { kind: 'error', text: done.message });
+    dash.notFound(req, res, 'Transaction not found', missing(merchantId, orderId));
+  };
 
   router.post('/transactions/:merchantId/:orderId/:action', async (req, res) => {
     const { merchantId, orderId, action } = req.params;
