@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { VirtualClock } from '../clock/clock.js';
 import { isoJakarta } from '../support/indonesian-format.js';
+import { clearRealTimeout, setRealTimeout } from '../support/real-time.js';
 import { durationText } from '../support/duration.js';
 import type { Config, Merchant } from '../model/config.js';
 import type { Logger } from '../support/logger.js';
@@ -16,6 +17,11 @@ import { canonicalStatus } from './status-words.js';
 import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import { requestOf } from '../model/initiate-request.js';
 import { jsonText } from '../model/ordered-json.js';
+import type { PaymentStatus } from '../model/transaction.js';
+import type { CompanionOf } from '../model/delivery.js';
+import {
+  afterRedirectAt, COMPANION_GAP_MS, describeCallbackBehaviour, duplicateCount, duplicateNote, firstAttemptAt, misreported, withOrderId, withReportedAmount,
+} from './faults.js';
 
 /** The outcome of an attempt for its log line: delivered, when the next attempt is (on the simulator's clock), or given up. */
 function attemptOutcome(delivery: Delivery, attempt: DeliveryAttempt): string {
@@ -58,7 +64,10 @@ export class CallbackDispatcher extends EventEmitter {
     this.setMaxListeners(0);
   }
 
-  /** Creates the delivery for the transaction's current (final) state; nothing leaves until `start`. */
+  /**
+   * Creates the delivery for the transaction's current (final) state, and any callback its scenario sends
+   * beside it (a phantom, a stale FAILURE); nothing leaves until `start`.
+   */
   prepare(tx: StoredTransaction): Delivery | null {
     const url = requestOf(tx).url.callbackUrl;
     const key = this.deps.merchantKey(tx.merchantId);
@@ -66,17 +75,53 @@ export class CallbackDispatcher extends EventEmitter {
     const behaviour = tx.callbackBehaviour ?? {};
     // Not sent is still recorded (as suppressed), so the dashboard can say why nothing arrived.
     const wanted = !behaviour.never && (behaviour.statuses ?? this.deps.config.callbackStatuses).map(canonicalStatus).includes(tx.status);
+    const now = this.deps.clock.now();
     const fields = callbackFields(tx, this.deps.config.failureStatus);
+    const reported = behaviour.wrongAmount === undefined ? fields : withReportedAmount(fields, misreported(tx.amount, behaviour.wrongAmount));
+    const delivery = this.newDelivery(tx, tx.orderId, tx.status, reported, wanted ? firstAttemptAt(behaviour, now, tx.expiresAt) : null);
+    if (!wanted) return delivery;
+    const notes = describeCallbackBehaviour(behaviour);
+    if (behaviour.redirect === 'before-callback') delivery.waitingFor = 'redirect';
+    if (behaviour.phantom) {
+      const phantomId = `${tx.orderId}-${this.deps.generator.token().slice(0, 6).toUpperCase()}`;
+      const first = delivery.nextAttemptAt!;
+      // Before: the phantom takes the real one's slot and the real one follows a second later.
+      if (behaviour.phantom === 'before') delivery.nextAttemptAt = first + COMPANION_GAP_MS;
+      const phantom = this.newDelivery(tx, phantomId, tx.status, withOrderId(reported, phantomId),
+        behaviour.phantom === 'before' ? first : first + COMPANION_GAP_MS, { kind: 'phantom', deliveryId: delivery.id });
+      (delivery.companions ??= []).push(phantom.id);
+      phantom.notes = [`phantom: order id ${phantomId} was never created by merchant ${tx.merchantId}; sent ${behaviour.phantom} the real callback ${delivery.id}`];
+      notes.push(`phantom callback ${phantom.id} for made-up order ${phantomId} is sent ${COMPANION_GAP_MS / 1000} s ${behaviour.phantom} this one`);
+    }
+    if (behaviour.outOfOrder && tx.payment) {
+      // The earlier attempt of a retried checkout: the same order, failed, with its own gateway reference.
+      const earlier: StoredTransaction = { ...tx, status: 'FAILURE', reference: this.deps.generator.reference(), closedAt: tx.createdAt };
+      delete earlier.payment;
+      const stale = this.newDelivery(earlier, tx.orderId, 'FAILURE', callbackFields(earlier, this.deps.config.failureStatus), null,
+        { kind: 'stale-failure', deliveryId: delivery.id });
+      stale.waitingFor = 'paid-delivery';
+      (delivery.companions ??= []).push(stale.id);
+      stale.notes = [`out of order: a FAILURE for an earlier failed attempt of ${tx.orderId}, sent ${COMPANION_GAP_MS / 1000} s after the ${tx.status} callback ${delivery.id} is delivered; check-status says ${tx.status}`];
+      notes.push(`a stale FAILURE callback ${stale.id} follows ${COMPANION_GAP_MS / 1000} s after this one is delivered`);
+    }
+    if (notes.length > 0) delivery.notes = notes;
+    return delivery;
+  }
+
+  /** One stored delivery of `fields` (signed as the order's scenario says) for `orderId`, first attempt at `firstAt` (null: not sent). */
+  private newDelivery(tx: StoredTransaction, orderId: string, status: PaymentStatus, fields: Record<string, unknown>, firstAt: number | null,
+    companionOf?: CompanionOf): Delivery {
+    const behaviour = tx.callbackBehaviour ?? {};
+    const key = this.deps.merchantKey(tx.merchantId)!;
     const signed = signFields(fields, behaviour.badSignature ? `${key}-wrong` : key);
     // An unescaped body keeps the PHP-encoding signature: it tests verifiers that re-encode (or not).
     const body = behaviour.unescapedBody ? jsonText({ ...fields, signature: signed.signature }) : signed.body;
-    const now = this.deps.clock.now();
     const delivery: Delivery = {
       id: `cb_${this.deps.generator.token().slice(0, 24)}`,
       merchantId: tx.merchantId,
-      orderId: tx.orderId,
-      status: tx.status,
-      url,
+      orderId,
+      status,
+      url: requestOf(tx).url.callbackUrl!,
       headers: {
         'User-Agent': 'GuzzleHttp/7',
         'Content-Type': 'application/json',
@@ -86,12 +131,13 @@ export class CallbackDispatcher extends EventEmitter {
       },
       body,
       signature: signed.signature,
-      state: wanted ? 'pending' : 'suppressed',
+      state: firstAt === null && !companionOf ? 'suppressed' : 'pending',
       attempts: [],
-      nextAttemptAt: wanted ? now + (behaviour.delayMs ?? 0) : null,
-      createdAt: now,
+      nextAttemptAt: firstAt,
+      createdAt: this.deps.clock.now(),
       ...(tx.callbackBehaviour ? { behaviour: tx.callbackBehaviour } : {}),
       ...(tx.scenario ? { scenario: tx.scenario } : {}),
+      ...(companionOf ? { companionOf } : {}),
     };
     this.deps.store.addDelivery(delivery);
     return delivery;
@@ -104,9 +150,54 @@ export class CallbackDispatcher extends EventEmitter {
 
   /** Schedules the delivery's next attempt (after it and its transition are on disk). */
   start(delivery: Delivery): void {
+    // Companions (phantom, stale FAILURE) start with their delivery; a stale FAILURE then waits for it.
+    for (const id of delivery.attempts.length === 0 ? delivery.companions ?? [] : []) {
+      const companion = this.deps.store.getDelivery(id);
+      if (companion) this.start(companion);
+    }
     if (delivery.state !== 'pending' || delivery.nextAttemptAt === null) return;
     this.deps.scheduler.schedule(`deliver:${delivery.id}`, delivery.nextAttemptAt, async () => {
       await this.attempt(delivery, true);
+    });
+  }
+
+  /**
+   * The shopper's page redirected back to the merchant: a callback held for that (`redirect: before-callback`)
+   * now leaves after its delay. Called once the redirect answer was sent.
+   */
+  async shopperRedirected(tx: StoredTransaction): Promise<void> {
+    const held = this.deps.store.deliveriesOf(tx.merchantId, tx.orderId)
+      .filter((d) => d.waitingFor === 'redirect' && d.state === 'pending' && d.attempts.length === 0);
+    if (held.length === 0) return;
+    const now = this.deps.clock.now();
+    for (const d of held) {
+      delete d.waitingFor;
+      d.nextAttemptAt = afterRedirectAt(d.behaviour ?? {}, now);
+      (d.notes ??= []).push(`the shopper was redirected back at ${isoJakarta(now)}; the callback leaves at ${isoJakarta(d.nextAttemptAt)}`);
+    }
+    await this.deps.store.commit(...held);
+    held.forEach((d) => this.start(d));
+  }
+
+  /**
+   * Resolves once the order's callback had its first attempt (`redirect: after-callback`), or after `boundMs`
+   * of real time, whichever comes first; at once when it has none pending.
+   */
+  firstAttemptOf(tx: StoredTransaction, boundMs: number): Promise<void> {
+    const waiting = this.deps.store.deliveriesOf(tx.merchantId, tx.orderId)
+      .find((d) => !d.companionOf && d.state === 'pending' && d.attempts.length === 0);
+    if (!waiting) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearRealTimeout(timer);
+        this.off('attempt', heard);
+        resolve();
+      };
+      const heard = (delivery: Delivery) => {
+        if (delivery === waiting) done();
+      };
+      const timer = setRealTimeout(done, boundMs);
+      this.on('attempt', heard);
     });
   }
 
@@ -143,7 +234,30 @@ export class CallbackDispatcher extends EventEmitter {
     ];
   }
 
-  private async attempt(delivery: Delivery, scheduled: boolean): Promise<DeliveryAttempt> {
+  /** Schedules the scenario's next extra copy of a delivered callback; `stampAt` is the delivered attempt's time (same x-timestamp). */
+  private scheduleCopy(delivery: Delivery, stampAt: number): void {
+    const total = duplicateCount(delivery.behaviour) + 1;
+    const copy = (delivery.duplicatesSent ?? (delivery.duplicateSent ? 1 : 0)) + 2;
+    if (copy > total) return;
+    const fresh = delivery.behaviour?.freshTimestamp === true;
+    const now = this.deps.clock.now();
+    this.deps.scheduler.schedule(`duplicate:${delivery.id}`, fresh ? now + COMPANION_GAP_MS : now, async () => {
+      await this.attempt(delivery, false, { n: copy, of: total, stampAt: fresh ? null : stampAt });
+    });
+  }
+
+  /** A stale FAILURE waiting for this delivery leaves a little after it was delivered (or given up). */
+  private releaseStale(delivery: Delivery, at: number): Delivery[] {
+    const stale = this.deps.store.deliveriesOf(delivery.merchantId, delivery.orderId)
+      .filter((d) => d.companionOf?.deliveryId === delivery.id && d.waitingFor === 'paid-delivery');
+    for (const d of stale) {
+      delete d.waitingFor;
+      d.nextAttemptAt = at + COMPANION_GAP_MS;
+    }
+    return stale;
+  }
+
+  private async attempt(delivery: Delivery, scheduled: boolean, copy?: { n: number; of: number; stampAt: number | null }): Promise<DeliveryAttempt> {
     const { clock, config, store, scheduler, logger } = this.deps;
     const at = clock.now();
     const scheduledSoFar = delivery.attempts.filter((a) => !a.manual).length;
@@ -152,24 +266,27 @@ export class CallbackDispatcher extends EventEmitter {
       ? { latencyMs: 0, statusCode: null, responseExcerpt: '', delivered: false, error: `held back by scenario "${delivery.scenario}" (failFirst ${delivery.behaviour?.failFirst})` }
       : await sendCallback({
         url: delivery.url,
-        headers: (url) => this.wireHeaders(delivery, url, isoJakarta(at)),
+        headers: (url) => this.wireHeaders(delivery, url, isoJakarta(copy?.stampAt ?? at)),
         body: delivery.body,
         timeoutMs: config.callbackTimeoutMs,
       });
-    const attempt: DeliveryAttempt = { n: delivery.attempts.length + 1, at, ...outcome, manual: !scheduled };
+    const attempt: DeliveryAttempt = {
+      n: delivery.attempts.length + 1, at, ...outcome, manual: !scheduled && !copy,
+      ...(copy ? { note: duplicateNote(copy.n, copy.of, copy.stampAt === null) } : {}),
+    };
     // A reset while the receiver was answering forgot this callback: nothing more to record or retry.
     if (store.getDelivery(delivery.id) !== delivery) return attempt;
     delivery.attempts.push(attempt);
+    if (delivery.waitingFor === 'redirect') delete delivery.waitingFor;
+    if (copy) {
+      delivery.duplicatesSent = copy.n - 1;
+      this.scheduleCopy(delivery, copy.stampAt ?? at);
+    }
     if (attempt.delivered) {
       delivery.state = 'delivered';
       delivery.nextAttemptAt = null;
       scheduler.cancel(`deliver:${delivery.id}`);
-      if (delivery.behaviour?.duplicate && !delivery.duplicateSent) {
-        delivery.duplicateSent = true;
-        scheduler.schedule(`duplicate:${delivery.id}`, at, async () => {
-          await this.attempt(delivery, false);
-        });
-      }
+      if (!copy && !delivery.duplicatesSent && !delivery.duplicateSent) this.scheduleCopy(delivery, at);
     } else if (scheduled && delivery.state === 'pending') {
       const retriesUsed = delivery.attempts.filter((a) => !a.manual).length - 1;
       const wait = config.callbackRetries[retriesUsed];
@@ -180,6 +297,7 @@ export class CallbackDispatcher extends EventEmitter {
         delivery.nextAttemptAt = at + wait * 1000;
       }
     }
+    const released = delivery.state === 'delivered' || delivery.state === 'gave-up' ? this.releaseStale(delivery, at) : [];
     const tx = this.noteAttempt(delivery, attempt);
     logger[delivery.state === 'gave-up' && !attempt.delivered ? 'warn' : 'info'](
       `callback ${delivery.id} ${delivery.status} for ${delivery.orderId} attempt ${attempt.n}${attempt.manual ? ' (resent)' : ''}: ${attemptOutcome(delivery, attempt)}`, {
@@ -187,8 +305,9 @@ export class CallbackDispatcher extends EventEmitter {
         delivered: attempt.delivered, statusCode: attempt.statusCode, error: attempt.delivered ? undefined : attempt.error, state: delivery.state,
         nextAttemptAt: delivery.nextAttemptAt === null ? null : isoJakarta(delivery.nextAttemptAt),
       });
-    await store.commit(delivery, ...(tx ? [tx] : []));
+    await store.commit(delivery, ...released, ...(tx ? [tx] : []));
     if (scheduled) this.start(delivery);
+    released.forEach((d) => this.start(d));
     this.emit('attempt', delivery, attempt);
     return attempt;
   }

@@ -72,6 +72,7 @@ function schemas(): Json {
       n: { type: 'integer' }, at: iso, latencyMs: { type: 'number' }, statusCode: nullable({ type: 'integer' }),
       responseExcerpt: { type: 'string', description: 'The first 2 KB of the answer.' }, error: nullable({ type: 'string' }), delivered: { type: 'boolean' },
       manual: { type: 'boolean', description: 'Sent by hand (resend), not by the retry schedule.' },
+      note: { type: 'string', description: 'What makes the attempt odd: "duplicate 2 of 4, fresh x-timestamp and x-signature".' },
     },
   };
   return {
@@ -113,6 +114,14 @@ function schemas(): Json {
         signature: { type: 'string' }, state: { enum: ['pending', 'delivered', 'gave-up', 'suppressed'] }, attempts: { type: 'array', items: ref('DeliveryAttempt') },
         nextAttemptAt: nullable(iso), createdAt: iso, behaviour: { type: 'object', description: 'The scenario\'s callback effects.' }, scenario: { type: 'string' },
         duplicateSent: { type: 'boolean' },
+        duplicatesSent: { type: 'integer', description: 'Extra copies of the delivered callback sent so far (callback.duplicate).' },
+        notes: { type: 'array', items: { type: 'string' }, description: 'What the scenario does to this callback, in words: late, wrong amount, phantom beside it, held for the redirect …' },
+        companionOf: {
+          type: 'object', required: ['kind', 'deliveryId'], description: 'Set on a callback a scenario sends beside the real one: a phantom (made-up order id) or a stale FAILURE (out of order).',
+          properties: { kind: { enum: ['phantom', 'stale-failure'] }, deliveryId: { type: 'string', description: 'The real callback.' } },
+        },
+        companions: { type: 'array', items: { type: 'string' }, description: 'Ids of the callbacks sent beside this one.' },
+        waitingFor: { enum: ['paid-delivery', 'redirect'], description: 'A stale FAILURE waiting for the paid callback, or a callback held until the shopper is redirected back.' },
       },
     },
     DeliveryList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('Delivery') } } },

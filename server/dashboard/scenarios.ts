@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { objectOf } from '../support/json.js';
 import type { Scenario } from '../model/scenario.js';
+import { describeCallbackBehaviour } from '../callbacks/faults.js';
 import type { Dashboard } from './render.js';
 
 /** `{callback: {failFirst: 2}}` → `["callback.failFirst: 2"]`: any shape of match or effects, readable in a cell. */
@@ -9,6 +10,12 @@ function flatten(value: unknown, prefix = ''): string[] {
     return Object.entries(value).flatMap(([key, inner]) => flatten(inner, prefix ? `${prefix}.${key}` : key));
   }
   return [`${prefix}: ${typeof value === 'string' ? value : JSON.stringify(value)}`];
+}
+
+/** The effects as chips: callback effects in words (what each does to the callback), the others as `path: value`. */
+function effectsOf(scenario: Scenario): string[] {
+  const { callback, ...others } = scenario.effects;
+  return [...flatten(others), ...(callback ? describeCallbackBehaviour(callback).map((words) => `callback: ${words}`) : [])];
 }
 
 interface ScenarioRow {
@@ -23,7 +30,7 @@ export function scenarioPage(dash: Dashboard): Router {
   const { scenarios } = dash.ctx;
 
   router.get('/scenarios', (req, res) => {
-    const rows: ScenarioRow[] = scenarios.all().map((scenario) => ({ scenario, match: flatten(scenario.match), effects: flatten(scenario.effects) }));
+    const rows: ScenarioRow[] = scenarios.all().map((scenario) => ({ scenario, match: flatten(scenario.match), effects: effectsOf(scenario) }));
     dash.render(req, res, 'scenarios', { title: 'Scenarios', section: 'scenarios' }, { rows });
   });
 

@@ -15,10 +15,27 @@ export interface ScenarioMatch {
   merchant?: string;
 }
 
+/** The order of the shopper's redirect back to the merchant and the callback. */
+export const REDIRECT_TIMINGS = ['before-callback', 'after-callback'] as const;
+export type RedirectTiming = (typeof REDIRECT_TIMINGS)[number];
+
 export interface CallbackBehaviour {
   delayMs?: number;
   failFirst?: number;
-  duplicate?: boolean;
+  /** Send the delivered callback again: `true` once more, a number that many times more. */
+  duplicate?: boolean | number;
+  /** Each duplicate gets a new x-timestamp (and so a new x-signature), sent 1 s apart on the virtual clock. */
+  freshTimestamp?: boolean;
+  /** The first attempt leaves after the payment link expired (`delayMs` after `expiresAt`, default 5 s). */
+  late?: boolean;
+  /** A paid order also gets a FAILURE callback for an earlier failed attempt, delivered after the paid one. */
+  outOfOrder?: boolean;
+  /** A validly signed callback for a made-up order id of the same merchant, sent before or after the real one. */
+  phantom?: 'before' | 'after';
+  /** Added to the amounts the body reports (order.amount, result.payment.amount); check-status keeps the truth. */
+  wrongAmount?: number;
+  /** Whether the shopper's page redirects back before the callback leaves, or waits for its first attempt. */
+  redirect?: RedirectTiming;
   badSignature?: boolean;
   unescapedBody?: boolean;
   never?: boolean;

@@ -85,7 +85,7 @@ export function cardPages(ctx: AppContext): Router {
 
   const cancel = async (res: Response, tx: StoredTransaction, frame: CardFrame) => {
     await ctx.transactions.checkout.cancel(tx);
-    leave(res, frame, tx);
+    await leave(ctx, res, frame, tx);
   };
 
   router.get(formPath(':token'), async (req, res) => {
@@ -117,7 +117,7 @@ export function cardPages(ctx: AppContext): Router {
     if (!card) return again(t.badNumber);
     if (!expiryValid(entered.expiry, ctx.clock.now())) return again(t.badExpiry);
     const result = await ctx.transactions.checkout.cardOutcome(tx, card, field(req.body, 'cvv'));
-    if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(res, frame, tx);
+    if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(ctx, res, frame, tx);
     if (result.refusal === 'wrong-secret') return again(`${t.badCvv} ${t.attemptsLeft} ${result.left}`);
     showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManyCvv);
   });
@@ -126,7 +126,7 @@ export function cardPages(ctx: AppContext): Router {
   const paySaved = async (req: Request, res: Response, { tx, token, frame }: { tx: StoredTransaction; token: string; frame: CardFrame }, saved: SavedCard) => {
     const { t } = frame;
     const result = await ctx.transactions.checkout.cardOutcome(tx, ctx.savedCards.testCardOf(saved), field(req.body, 'cvv'));
-    if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(res, frame, tx);
+    if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(ctx, res, frame, tx);
     if (result.refusal === 'wrong-secret') return render(res, 422, 'card/saved', frame, savedLocals(tx, token, saved, `${t.badCvv} ${t.attemptsLeft} ${result.left}`));
     showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManyCvv);
   };
@@ -145,7 +145,7 @@ export function cardPages(ctx: AppContext): Router {
     const { t } = frame;
     if (field(req.body, 'action') === 'cancel') return cancel(res, tx, frame);
     const result = await ctx.transactions.checkout.submitOtp(tx, field(req.body, 'otp'));
-    if (result.ok) return leave(res, frame, tx);
+    if (result.ok) return leave(ctx, res, frame, tx);
     if (result.refusal === 'wrong-secret') return render(res, 422, 'card/challenge', frame, challengeLocals(tx, token, `${t.wrongOtp} ${result.left}`));
     showFailure(res, frame, tx, t.authFailed);
   });

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppContext } from '../operations/context.js';
-import { backUrlFor, field, FINPAY_BRAND, frameOf, GIVE_UP_PATH, openOrder, showMessage } from './page-kit.js';
+import { backUrlFor, field, FINPAY_BRAND, frameOf, GIVE_UP_PATH, openOrder, redirectBack, showMessage } from './page-kit.js';
 import { langOf } from './texts.js';
 
 // The give-up answer uses only the common texts (message, end states).
@@ -20,7 +20,7 @@ export function giveUpPage(ctx: AppContext): Router {
     if (!tx) return;
     await ctx.transactions.checkout.cancel(tx);
     const target = backUrlFor(tx);
-    if (target) return res.redirect(303, target);
+    if (target) return redirectBack(ctx, res, tx, target);
     showMessage(res, 200, { ...frame, otherLangUrl: '' }, { heading: frame.t.failedHeading, body: frame.t.cancelledBody, tx, backUrl: '' });
   });
   return router;

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { PAGE_PATHS } from '../channels/families.js';
-import type { Channel } from '../channels/table.js';
+import { HOSTED, type Channel } from '../channels/table.js';
 import { formatJakarta, rupiah } from '../support/indonesian-format.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
@@ -9,18 +9,15 @@ import { sendPageHeaders } from './page-headers.js';
 import { textsFor, type Lang, type TextTable, type Texts } from './texts.js';
 import { requestOf, type InitiateItem } from '../model/initiate-request.js';
 
-/** Whose page it is: the name in the header and the colour the page is drawn in. */
-export interface Brand {
-  name: string;
-  color: string;
+/** Whose page it is: the name in the header and the colours the page is drawn in (see `Channel`). */
+export type Brand = Pick<Channel, 'name' | 'color' | 'surface' | 'onSurface' | 'textColor'>;
+
+export function brandOf(channel: Channel): Brand {
+  return { name: channel.name, color: channel.color, surface: channel.surface, onSurface: channel.onSurface, textColor: channel.textColor };
 }
 
 /** Finpay's own pages: card form, payment instructions, QR, channel picker. */
-export const FINPAY_BRAND: Brand = { name: 'Finpay', color: '#0b4ea2' };
-
-export function brandOf(channel: Channel): Brand {
-  return { name: channel.name, color: channel.color };
-}
+export const FINPAY_BRAND: Brand = { ...brandOf(HOSTED), name: 'Finpay' };
 
 /** A page request's parameters: the query of a GET, the form of a POST. */
 export function inputOf(req: Request): JsonObject {
@@ -125,10 +122,28 @@ export async function openOrder<P extends TextTable>(
   return tx;
 }
 
+// `redirect: after-callback`: the page waits at most this long beyond the callback timeout for the first attempt.
+const AFTER_CALLBACK_MARGIN_MS = 1_000;
+
+/**
+ * Redirects the shopper back to the merchant (303) in the order the scenario asks: `after-callback` once the
+ * callback had its first attempt (bounded), `before-callback` releasing the held callback once the redirect is sent.
+ */
+export async function redirectBack(ctx: AppContext, res: Response, tx: StoredTransaction, target: string): Promise<void> {
+  const timing = tx.callbackBehaviour?.redirect;
+  if (timing === 'after-callback') await ctx.dispatcher.firstAttemptOf(tx, ctx.config.callbackTimeoutMs + AFTER_CALLBACK_MARGIN_MS);
+  if (timing === 'before-callback') {
+    res.once('finish', () => {
+      ctx.dispatcher.shopperRedirected(tx).catch((err: Error) => ctx.logger.warn(`order ${tx.orderId}: could not release the callback held for the redirect (${err.message}); it leaves at its latest time`));
+    });
+  }
+  res.redirect(303, target);
+}
+
 /** The order just ended on this page: back to the merchant's success or fail URL, or a result page when it gave none. */
-export function leave<P extends TextTable>(res: Response, frame: Frame<P>, tx: StoredTransaction): void {
+export async function leave<P extends TextTable>(ctx: AppContext, res: Response, frame: Frame<P>, tx: StoredTransaction): Promise<void> {
   const target = tx.payment ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl');
-  if (target) return res.redirect(303, target);
+  if (target) return redirectBack(ctx, res, tx, target);
   const { t } = frame;
   showMessage(res, 200, frame, tx.payment
     ? { heading: t.paidHeading, body: t.paidBody, tx, backUrl: urlOf(tx, 'backUrl') }

@@ -4,7 +4,7 @@ import type { Channel } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { maskPhone } from '../transactions/checkout.js';
-import { brandOf, field, frameOf, itemsOf, openOrder, render, showFailure, summaryOf, urlOf, normalisePhone, inputOf } from './page-kit.js';
+import { brandOf, field, frameOf, itemsOf, openOrder, redirectBack, render, showFailure, summaryOf, urlOf, normalisePhone, inputOf } from './page-kit.js';
 import { PAYLATER_PLANS, monthlyInstalment } from '../transactions/paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
 import { langOf, type Lang } from './texts.js';
@@ -114,7 +114,7 @@ function paylaterCheckout(ctx: AppContext, channel: Channel): Router {
     if (paying) await ctx.transactions.checkout.choosePlan(tx, plan);
     else await ctx.transactions.checkout.cancel(tx);
     // The paylater rules make both URLs mandatory at initiate, so there is always somewhere to go back to.
-    res.redirect(303, paying ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl'));
+    await redirectBack(ctx, res, tx, paying ? urlOf(tx, 'successUrl') : urlOf(tx, 'failUrl'));
   });
 
   return router;

@@ -50,7 +50,7 @@ export function qrisPages(ctx: AppContext): Router {
     if (!opened) return;
     const { tx, frame } = opened;
     await ctx.transactions.checkout.payOnPage(tx);
-    leave(res, frame, tx);
+    await leave(ctx, res, frame, tx);
   });
 
   return router;

@@ -94,14 +94,14 @@ export function walletPages(ctx: AppContext): Router {
     const { t } = frame;
     if (field(req.body, 'action') === 'cancel') {
       await ctx.transactions.checkout.cancel(tx);
-      return leave(res, frame, tx);
+      return leave(ctx, res, frame, tx);
     }
     const typed = field(req.body, 'account');
     const account = page.account(typed);
     const again = (error: string) => render(res, 422, 'wallet/pay', frame, locals(channel, page, tx, tk, typed, error));
     if (!account) return again(t.badAccount);
     const result = await ctx.transactions.checkout.signIn(tx, account, field(req.body, 'secret'));
-    if (result.ok) return leave(res, frame, tx);
+    if (result.ok) return leave(ctx, res, frame, tx);
     if (result.refusal === 'wrong-secret') return again(`${t.wrongSecret} ${t.attemptsLeft} ${result.left}`);
     showFailure(res, frame, tx, result.refusal === 'declined' ? t[result.reason] : t.tooManySecrets);
   };
