@@ -3,6 +3,7 @@ import { TEST_CARDS } from '../channels/test-cards.js';
 import { FINAL_STATUSES } from '../model/transaction.js';
 import { SUBSCRIPTION_VERBS } from '../transactions/subscriptions.js';
 import { INTERVAL_UNITS } from '../transactions/recurring-schedule.js';
+import { CALLBACK_HEALTH } from '../operations/callback-health.js';
 import { CONTROL_HEADER } from './csrf-guard.js';
 import { schemaComponent } from './openapi-schemas.js';
 
@@ -280,12 +281,25 @@ function paths(): Json {
     },
     '/_mock/transactions': {
       get: op('listTransactions', 'Transactions, newest first', 'Transactions', {
-        parameters: [query('status', 'Only this status.', { enum: STATUSES }), MERCHANT_ID, query('channel', 'Only this channel.', { enum: [...CHANNELS.map((c) => c.type), 'hosted'] }), ...PAGING],
+        parameters: [query('status', 'Only this status.', { enum: STATUSES }), MERCHANT_ID, query('channel', 'Only this channel.', { enum: [...CHANNELS.map((c) => c.type), 'hosted'] }),
+          query('callback', 'Only orders whose worst callback is in this state: `gave-up` (no more retries), `failing` (failed, a retry is scheduled), `pending` (not tried yet), `delivered`, `none` (no callback, or one a scenario suppressed).', { enum: [...CALLBACK_HEALTH] }), ...PAGING],
         responses: ok('A page of transactions', ref('TransactionList')),
-      }),
+      }, ['BadRequest']),
     },
     '/_mock/transactions/{orderId}': {
       get: op('getTransaction', 'A transaction with its timeline and callbacks', 'Transactions', { parameters: [ORDER_ID, MERCHANT_ID], responses: transactionOk }, ['NotFound', 'Conflict']),
+    },
+    '/_mock/transactions/{orderId}/refund': {
+      post: op('refundTransaction', 'Refund all that is left of a paid order, or an amount of it, with its callback', 'Transactions', {
+        parameters: [ORDER_ID, MERCHANT_ID],
+        requestBody: body({ type: 'object', properties: { amount: { type: 'integer', minimum: 1, description: 'Whole rupiah, at most what is left; leave out to refund all of it.' } }, additionalProperties: false }, { amount: 5000 }, false),
+        responses: transactionOk,
+      }, ['BadRequest', 'NotFound', 'Conflict'], true),
+    },
+    '/_mock/transactions/{orderId}/void': {
+      post: op('voidTransaction', 'Void a CAPTURED card payment before its settlement (00:00 WIB), with its callback', 'Transactions', {
+        parameters: [ORDER_ID, MERCHANT_ID], responses: transactionOk,
+      }, ['NotFound', 'Conflict'], true),
     },
     '/_mock/transactions/{orderId}/{action}': {
       post: op('actOnTransaction', 'Move an order as the shopper or channel would, with its callback', 'Transactions', {
