@@ -61,3 +61,24 @@ describe('one clock advance with hanging callback receivers', () => {
     expect(JSON.parse(callback!.body).result.payment.status).toBe('PAID');
   });
 });
+
+describe('clock advances asked for at once', () => {
+  it('add up: three advances of a day each move the clock three days, running what falls due on the way', async () => {
+    await json('/_mock/clock', { action: 'freeze' }).expect(200);
+    const start = instance.ctx.clock.now();
+    // A job due between the first and the second day keeps each advance busy while the others wait their turn.
+    let ranAt: number | undefined;
+    instance.ctx.scheduler.schedule('test:between-days', start + 36 * 3_600_000, async () => {
+      ranAt = instance.ctx.clock.now();
+    });
+    const answers = await Promise.all([1, 2, 3].map(() => json('/_mock/clock', { action: 'advance', by: '1d' })));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(instance.ctx.clock.now()).toBe(start + 3 * 86_400_000);
+    expect(ranAt).toBe(start + 36 * 3_600_000);
+    const calendar = await Promise.all([1, 2].map(() => json('/_mock/clock', { action: 'advance', by: '1 month' })));
+    expect(calendar.map((a) => a.status)).toEqual([200, 200]);
+    const after = new Date(instance.ctx.clock.now());
+    const expected = new Date(start + 3 * 86_400_000);
+    expect((after.getUTCFullYear() - expected.getUTCFullYear()) * 12 + after.getUTCMonth() - expected.getUTCMonth()).toBe(2);
+  });
+});

@@ -167,7 +167,7 @@ export class Operations {
     const ms = calendar === undefined ? parseDuration(by) : calendar - this.ctx.clock.now();
     if (ms === null || ms === 0) return refuse('bad-duration', `"${quoted(by)}" is not an amount of time: write it like 90s, 15m, 2h, 1d or 1 month`);
     if (ms > MAX_ADVANCE_MS) return refuse('bad-duration', `The clock moves at most ${MAX_ADVANCE_MS / 86_400_000} days at a time`);
-    await this.ctx.transactions.moveClockTo(this.ctx.clock.now() + ms);
+    await this.ctx.transactions.advanceClock((now) => (calendar === undefined ? now + ms : calendarAdvance(now, by) ?? now + ms));
     return { ok: true, ms };
   }
 

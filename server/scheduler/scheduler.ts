@@ -71,13 +71,15 @@ export class Scheduler {
   }
 
   /**
-   * Moves the clock forward to `target`, stopping at each job on the way so that it starts at its own
+   * Moves the clock forward to `to` (or to what `to` makes of the time when this advance's turn comes), stopping at each job on the way so that it starts at its own
    * virtual time; it resolves once every job due by `target` has started, without waiting for slow ones.
    * Before the clock moves on, jobs started less than FOLLOW_UP_WAIT_MS ago may finish, so the retries
    * they schedule before `target` start in this advance, in order.
    */
-  advanceTo(target: number): Promise<void> {
+  advanceTo(to: number | ((now: number) => number)): Promise<void> {
     return this.exclusive(async () => {
+      // Read when this advance's turn comes: advances asked for at once add up instead of aiming at the same time.
+      const target = typeof to === 'number' ? to : to(this.clock.now());
       for (;;) {
         const next = this.nextLive();
         if (!next || next.dueAt > target) {

@@ -305,6 +305,12 @@ export class TransactionService {
     await store.commit();
   }
 
+  /** Moves the virtual clock forward to `step(now)`, `now` read once earlier moves are done, running everything due on the way. */
+  async advanceClock(step: (now: number) => number): Promise<void> {
+    await this.deps.scheduler.advanceTo(step);
+    await this.deps.store.commit();
+  }
+
   /** Freezes, resumes or puts the clock back on real time, and saves its state. */
   async setClock(verb: 'freeze' | 'resume' | 'reset'): Promise<void> {
     this.deps.clock[verb]();
