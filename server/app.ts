@@ -1,4 +1,5 @@
 import { IncomingMessage, ServerResponse, type ServerOptions } from 'node:http';
+import { join } from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from './operations/context.js';
 import { controlRouter } from './control/routes.js';
@@ -22,6 +23,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(startClock);
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));
+  // Browsers ask for /favicon.ico whatever the pages link: the same SVG, so no page logs a 404.
+  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').sendFile(join(PUBLIC_DIR, 'favicon.svg'), { maxAge: '1h' }));
   app.use(shopperPages(ctx));
   app.use(dashboardRouter(ctx));
 
