@@ -322,3 +322,15 @@ describe('latency', () => {
     }
   });
 });
+
+describe('the dashboard scenarios page', () => {
+  it('says what each gateway fault and outcome sequence does, in words', async () => {
+    const page = (await api().get('/scenarios').expect(200)).text.replaceAll('&#34;', '"');
+    expect(page).toContain('refund: answers HTTP 504 although the operation is done');
+    expect(page).toContain('initiate, request by request: 1. answers HTTP 504 and does nothing; 2. passes (the last repeats)');
+    expect(page).toContain('every operation: answers 5000000 and does nothing (10% of requests)');
+    expect(page).toContain('check-status: waits 200ms..2s');
+    expect(page).toContain('initiate: drops the connection although the operation is done');
+    expect(page).toContain('outcome, checkout by checkout: fail, fail, pay, each 5s after its initiate (the last repeats)');
+  });
+});

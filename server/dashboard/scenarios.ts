@@ -3,6 +3,7 @@ import { objectOf } from '../support/json.js';
 import type { Scenario } from '../model/scenario.js';
 import { describeCallbackBehaviour } from '../callbacks/faults.js';
 import type { Dashboard } from './render.js';
+import { faultWords } from './fault-words.js';
 
 /** `{callback: {failFirst: 2}}` → `["callback.failFirst: 2"]`: any shape of match or effects, readable in a cell. */
 function flatten(value: unknown, prefix = ''): string[] {
@@ -14,8 +15,10 @@ function flatten(value: unknown, prefix = ''): string[] {
 
 /** The effects as chips: callback effects in words (what each does to the callback), the others as `path: value`. */
 function effectsOf(scenario: Scenario): string[] {
-  const { callback, ...others } = scenario.effects;
-  return [...flatten(others), ...(callback ? describeCallbackBehaviour(callback).map((words) => `callback: ${words}`) : [])];
+  const { callback, initiate: _initiate, faults: _faults, outcome, ...rest } = scenario.effects;
+  // Gateway faults and an outcome sequence in words (fault-words.ts); a plain outcome as its path and value.
+  const others = outcome && !outcome.sequence ? { ...rest, outcome } : rest;
+  return [...faultWords(scenario), ...flatten(others), ...(callback ? describeCallbackBehaviour(callback).map((words) => `callback: ${words}`) : [])];
 }
 
 interface ScenarioRow {
