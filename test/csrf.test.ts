@@ -188,6 +188,25 @@ describe('checkout pages', () => {
     expect(String((await request(open.server).get(path)).headers['content-security-policy'])).toContain("form-action 'self' http://127.0.0.1:7;");
   });
 
+  it('refuse a form another site posts (a guessable open-VA transfer page, a Kredivo sign-in, a card form) and change nothing', async () => {
+    const register = await request(open.server).post('/pg/payment/card/openpayment/register').set('Authorization', `Basic ${Buffer.from(`${MERCHANT.id}:${MERCHANT.key}`).toString('base64')}`)
+      .send({ customer: { id: 'csrf-1', mobilePhone: '+6281286288844' }, sourceOfFunds: { type: 'vabca' } });
+    const transfer = `/va-transfer/${MERCHANT.id}/vabca/${register.body.paymentCode}`;
+    const pages = [transfer, await firstPage('kredivo'), await firstPage('cc')];
+    const foreign = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
+    for (const page of pages) {
+      for (const headers of [{ Origin: foreign.Origin }, { 'Sec-Fetch-Site': foreign['Sec-Fetch-Site'] }]) {
+        const res = await request(open.server).post(page).set(headers).type('form').send({ amount: '12345', phone: '+6281286288844', pin: '123456', number: '4111111111111111', cvv: '123' });
+        expect(res.status, page).toBe(403);
+        expect(res.text).toContain('Formulir dari situs lain ditolak');
+      }
+    }
+    expect((await request(open.server).get(`/_mock/open-vas/vabca/${register.body.paymentCode}`)).body.payments).toEqual([]);
+    // The same form from the page itself goes through.
+    const own = await request(open.server).post(transfer).set('Origin', open.url).type('form').send({ amount: '12345' });
+    expect(own.status).toBe(200);
+  });
+
   it('the dashboard cannot be framed either', async () => {
     expect((await request(open.server).get('/')).headers['x-frame-options']).toBe('DENY');
   });

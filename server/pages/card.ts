@@ -10,6 +10,7 @@ import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { CARD_TEXT } from './card-text.js';
 import { field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, summaryOf, withLang, inputOf } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { langOf } from './texts.js';
 
 type CardFrame = Frame<typeof CARD_TEXT>;
@@ -42,7 +43,7 @@ function expiryValid(text: string, now: number): boolean {
  */
 export function cardPages(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
 
   const frameFor = (req: Request): CardFrame => {
     const input = inputOf(req);

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { AppContext } from '../operations/context.js';
 import { backUrlFor, field, FINPAY_BRAND, frameOf, GIVE_UP_PATH, openOrder, redirectBack, showMessage } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { langOf } from './texts.js';
 
 // The give-up answer uses only the common texts (message, end states).
@@ -12,7 +13,7 @@ const NO_PAGE_TEXT = { id: {}, en: {} };
  */
 export function giveUpPage(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
   router.post(GIVE_UP_PATH, form, async (req, res) => {
     const lang = langOf(field(req.body, 'lang'));
     const frame = frameOf(NO_PAGE_TEXT, lang, FINPAY_BRAND, GIVE_UP_PATH);

@@ -5,6 +5,7 @@ import type { AppContext } from '../operations/context.js';
 import { rupiah } from '../support/indonesian-format.js';
 import { transferPagePath } from '../transactions/open-vas.js';
 import { brandOf, FINPAY_BRAND, frameOf, inputOf, render, withLang, type Frame } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { OPEN_VA_TRANSFER_TEXT } from './open-va-transfer-text.js';
 import { langOf } from './texts.js';
 
@@ -20,7 +21,7 @@ function grouped(code: string): string {
  */
 export function openVaTransferPage(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
   const path = '/va-transfer/:merchantId/:sofId/:paymentCode';
 
   const open = (req: Request, res: Response): { va: OpenVa; frame: TransferFrame } | null => {

@@ -5,6 +5,7 @@ import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { maskPhone } from '../transactions/checkout.js';
 import { brandOf, field, frameOf, itemsOf, openOrder, redirectBack, render, showFailure, summaryOf, urlOf, normalisePhone, inputOf } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { PAYLATER_PLANS, monthlyInstalment } from '../transactions/paylater-plans.js';
 import { PAYLATER_TEXT } from './paylater-text.js';
 import { langOf, type Lang } from './texts.js';
@@ -26,7 +27,7 @@ export function paylaterPages(ctx: AppContext, channels: readonly Channel[]): Ro
 /** One paylater provider's checkout. */
 function paylaterCheckout(ctx: AppContext, channel: Channel): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
   const base = PAGE_PATHS.paylater(channel.type);
   const brand = brandOf(channel);
 

@@ -3,6 +3,7 @@ import { PAGE_PATHS } from '../channels/families.js';
 import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import { FINPAY_BRAND, frameOf, openOrder, render, showMessage, summaryOf, urlOf, withLang, inputOf } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { instructionsFor, isInstructed, PENDING_TEXT } from './pending-text.js';
 import { langOf } from './texts.js';
 
@@ -17,7 +18,7 @@ function grouped(code: string): string {
  */
 export function pendingPages(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
 
   const open = async (req: Request, res: Response) => {
     const input = inputOf(req);

@@ -6,6 +6,7 @@ import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { PICKER_TEXT } from './picker-text.js';
 import { field, FINPAY_BRAND, frameOf, itemsOf, openOrder, render, summaryOf, withLang, inputOf } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { langOf } from './texts.js';
 import { requestOf } from '../model/initiate-request.js';
 
@@ -27,7 +28,7 @@ const GROUPS: readonly { key: keyof (typeof PICKER_TEXT)['id']; families: readon
  */
 export function pickerPages(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
   const path = PAGE_PATHS.picker;
 
   const offered = (tx: StoredTransaction): Channel[] => CHANNELS.filter((channel) => FAMILIES[channel.family].page(tx, channel) !== null

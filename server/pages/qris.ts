@@ -6,6 +6,7 @@ import { channelOf } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { FINPAY_BRAND, frameOf, leave, openOrder, render, summaryOf, withLang, inputOf } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { QRIS_TEXT } from './qris-text.js';
 import { langOf } from './texts.js';
 
@@ -17,7 +18,7 @@ const isQris = (tx: StoredTransaction) => channelOf(tx.channel)?.family === 'qri
  */
 export function qrisPages(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
 
   const open = async (req: Request, res: Response) => {
     const input = inputOf(req);

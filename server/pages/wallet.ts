@@ -4,6 +4,7 @@ import { channelOf, type Channel, type Family } from '../channels/table.js';
 import type { AppContext } from '../operations/context.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { brandOf, field, FINPAY_BRAND, type Frame, frameOf, leave, openOrder, render, showFailure, showMessage, summaryOf, normalisePhone, inputOf } from './page-kit.js';
+import { pageForm } from './same-origin-forms.js';
 import { langOf } from './texts.js';
 import { IBANK_TEXT, WALLET_TEXT } from './wallet-text.js';
 import { requestOf } from '../model/initiate-request.js';
@@ -45,7 +46,7 @@ const PAGES: Partial<Record<Family, AccountPage>> = {
  */
 export function walletPages(ctx: AppContext): Router {
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  const form = pageForm(ctx);
 
   const open = async (req: Request, res: Response, channel: Channel, page: AccountPage) => {
     const input = inputOf(req);
