@@ -30,7 +30,7 @@ const LONG_MERCHANT = { id: 'MERCHANTWITHAVERYLONGID2026', key: 'LongKey789' };
 /** Moderate-impact rules the pages are built to keep, checked besides every serious and critical one. */
 const STRUCTURE_RULES = new Set(['region', 'heading-order', 'landmark-one-main', 'page-has-heading-one', 'landmark-unique', 'landmark-no-duplicate-main']);
 /** Pages also photographed at desktop and 390 px. */
-const SCREENSHOTS = new Set(['dashboard-list', 'dashboard-order', 'card-form', 'kredivo-plan', 'wallet-dana', 'pending-vabca', 'picker']);
+const SCREENSHOTS = new Set(['dashboard-subscription', 'card-two-click', 'pending-vamaybank', 'dashboard-list', 'dashboard-order', 'card-form', 'kredivo-plan', 'wallet-dana', 'pending-vabca', 'picker']);
 
 interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }
 
