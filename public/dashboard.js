@@ -89,16 +89,14 @@
   if (live && 'EventSource' in window) {
     const token = new URLSearchParams(location.search).get('token');
     const source = new EventSource(`/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
-    let missed = false;
     source.addEventListener('open', () => {
       document.documentElement.dataset.live = 'on';
       poll(LIVE_REFRESH_MS);
-      // Back after a break: what happened meanwhile was not heard.
-      if (missed) refresh();
+      // What happened since the page was rendered (or while the stream was broken) was not heard.
+      refresh();
     });
     source.addEventListener('error', () => {
       document.documentElement.dataset.live = 'off';
-      missed = true;
       poll(REFRESH_MS);
       // Refused for good (signed out, too many live views): the timer carries on alone.
       if (source.readyState === EventSource.CLOSED) source.close();
