@@ -129,11 +129,12 @@ describe.runIf(browserSuiteRuns)('dashboard flags, filters, refund and void, liv
     await expect(page.getByTestId('flash').textContent()).resolves.toBe(`Cannot void order ${late}: captured before the last settlement, 00:00 WIB: refund it instead.`);
   });
 
-  it('the list and an order page update by themselves when the order is paid through the control API', async () => {
+  it('the list, an order page and the callbacks page update by themselves when the order is paid through the control API', async () => {
     const id = await order('kredivo', healthy, false);
     const list = await dashboard('/');
     const detail = await dashboard(txPath(id), MOBILE);
-    for (const page of [list, detail]) {
+    const callbacks = await dashboard('/callbacks');
+    for (const page of [list, detail, callbacks]) {
       await page.waitForFunction(() => document.documentElement.dataset.live === 'on');
       await page.evaluate(() => Object.assign(window, { sameDocument: true }));
     }
@@ -144,7 +145,8 @@ describe.runIf(browserSuiteRuns)('dashboard flags, filters, refund and void, liv
     await row(list, id).locator('[data-testid="tx-status"]', { hasText: 'PAID' }).waitFor();
     await detail.locator('[data-testid="tx-status"]', { hasText: 'PAID' }).waitFor();
     await detail.locator('[data-testid="callback-state"]', { hasText: 'delivered' }).waitFor();
-    for (const page of [list, detail]) await expect(page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).resolves.toBe(true);
+    await callbacks.locator('[data-testid="callback-row"]', { hasText: id }).waitFor();
+    for (const page of [list, detail, callbacks]) await expect(page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).resolves.toBe(true);
     await screenshot(list, 'dashboard-live-list-updated-desktop');
     await screenshot(detail, 'dashboard-live-order-updated-mobile');
   });
