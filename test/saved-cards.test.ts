@@ -91,6 +91,19 @@ describe('two-click initiate (STORED + token)', () => {
     expect(body.redirecturl).toMatch(/\/pg\/payment\/card\/access\/[0-9a-f]{64}$/);
   });
 
+  it('fails a two-click order whose saved card was deleted after its initiate, when the shopper pays on its page', async () => {
+    const token = await saveCard('4111111111111111');
+    const body = cardBody(stored(token));
+    const { body: answer } = await initiate(sim.instance, body);
+    expect((await request(sim.instance.server).get(`/pg/payment/card/customer/delete/${token}`).set('Authorization', basicAuth())).body.responseCode).toBe('2000000');
+    const paid = await form(local(answer.redirecturl), { cvv: '123', action: 'pay' });
+    expect(paid.status).not.toBe(303);
+    expect(paid.text).toContain('Kartu tersimpan ini sudah dihapus');
+    const data = await check(body.order.id);
+    expect(data.result.payment.status).toBe('FAILURE');
+    expect(data.card?.token).toBeUndefined();
+  });
+
   it('refuses storedOnFile rules with 4000001 on the right field', async () => {
     const token = await saveCard('4111111111111111');
     const cases: [Record<string, any>, string, string][] = [

@@ -126,6 +126,10 @@ export function cardPages(ctx: AppContext): Router {
   /** The CVV of a saved card: paid, on to 3-D Secure, or declined as its test card says. */
   const paySaved = async (req: Request, res: Response, { tx, token, frame }: { tx: StoredTransaction; token: string; frame: CardFrame }, saved: SavedCard) => {
     const { t } = frame;
+    if (saved.deletedAt !== undefined) {
+      await ctx.transactions.checkout.savedCardDeleted(tx, saved.card.mask);
+      return showFailure(res, frame, tx, t.savedCardDeleted);
+    }
     const result = await ctx.transactions.checkout.cardOutcome(tx, ctx.savedCards.testCardOf(saved), field(req.body, 'cvv'));
     if (result.ok) return result.next === 'otp' ? res.redirect(303, withLang(challengePath(token), frame.lang)) : leave(ctx, res, frame, tx);
     if (result.refusal === 'wrong-secret') return render(res, 422, 'card/saved', frame, savedLocals(tx, token, saved, `${t.badCvv} ${t.attemptsLeft} ${result.left}`));

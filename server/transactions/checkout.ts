@@ -145,6 +145,11 @@ export class Checkout {
     await this.end(tx, 'pay', PAGE_PAYMENTS[channel.family]!(tx, channel));
   }
 
+  /** The saved card of a two-click order was deleted before the shopper paid with it: FAILURE, as the token is refused. */
+  async savedCardDeleted(tx: StoredTransaction, mask: string): Promise<void> {
+    await this.end(tx, 'fail', `saved card ${mask} was deleted before it was charged`);
+  }
+
   /** The shopper cancelled on the page: FAILURE. */
   async cancel(tx: StoredTransaction): Promise<void> {
     const channel = channelOf(tx.channel) ?? HOSTED;
