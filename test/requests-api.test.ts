@@ -40,6 +40,12 @@ describe('the request log as a verify API', () => {
     ['path=check', 'path must be a path starting with /'],
     ['rejected=yes', 'rejected must be true or false'],
     ['status=200&status=400', 'status must be a single value'],
+    ['limit=-1', 'limit must be a whole number from 1 to 1000, got "-1"'],
+    ['limit=1.5', 'limit must be a whole number from 1 to 1000'],
+    ['limit=1001', 'limit must be a whole number from 1 to 1000'],
+    ['offset=abc', 'offset must be a whole number from 0 to'],
+    ['offset=99999999999999999999', 'offset must be a whole number from 0 to'],
+    ['path[]=x', 'path[] is not a request filter'],
   ])('answers ?%s with a one-line problem+json 400', async (query, detail) => {
     const res = await request(mock.url).get(`/_mock/requests?${query}`).expect(400).expect('Content-Type', /application\/problem\+json/);
     expect(res.body.detail).toContain(detail);

@@ -38,10 +38,18 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+const MAX_PAGE = 1000;
+
+/** `limit` (1-1000, default 100) and `offset` (default 0) of a list; anything else is refused, not guessed at. */
 function page(req: Request): { limit: number; offset: number } {
-  const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
-  const offset = Math.max(Number(req.query.offset ?? 0) || 0, 0);
-  return { limit, offset };
+  const read = (name: 'limit' | 'offset', fallback: number, min: number, max: number): number => {
+    const given = req.query[name];
+    if (given === undefined || given === '') return fallback;
+    const value = typeof given === 'string' && /^\d{1,15}$/.test(given) ? Number(given) : NaN;
+    if (!(value >= min && value <= max)) throw new Problem(400, 'Bad paging', `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(given)}`);
+    return value;
+  };
+  return { limit: read('limit', 100, 1, MAX_PAGE), offset: read('offset', 0, 0, Number.MAX_SAFE_INTEGER) };
 }
 
 class Problem extends Error {
@@ -247,6 +255,8 @@ export function controlRouter(ctx: AppContext): Router {
   }));
 
   router.get('/requests', handle((req, res) => {
+    const unknown = Object.keys(req.query).find((name) => name !== 'limit' && name !== 'offset' && !(REQUEST_FILTERS as readonly string[]).includes(name));
+    if (unknown !== undefined) throw new Problem(400, 'Bad request filter', `${unknown.slice(0, 100)} is not a request filter (filters: ${REQUEST_FILTERS.join(', ')}, limit, offset)`);
     const given = Object.fromEntries(REQUEST_FILTERS.map((name) => [name, req.query[name]]));
     const read = readRequestFilter(given);
     if ('problem' in read) throw new Problem(400, 'Bad request filter', read.problem);
