@@ -317,7 +317,7 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
     if (found.length !== 1) throw new Error(`finnet-mock: ${found.length === 0 ? 'no subscription' : 'more than one merchant has subscription'} "${id}"${merchantId ? ` for merchant ${merchantId}` : ''}`);
     const sub = found[0]!;
     if (!(await ctx.subscriptions.act(sub, verb)).ok) throw new Error(`finnet-mock: subscription "${id}" is ${sub.state}: ${verb} is not possible`);
-    return copy<Subscription>(subscriptionView(sub));
+    return copy<Subscription>(subscriptionView(ctx, sub));
   };
   const waitFor = async (orderId: string, opts: AttemptWaitOptions) => {
     const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -363,10 +363,10 @@ export async function startFinnetMock(options: StartOptions = {}): Promise<Finne
       const tx = ctx.store.findTransactions(orderId).find((t) => !merchantId || t.merchantId === merchantId);
       return tx && view(tx);
     },
-    subscriptions: (merchantId) => ctx.subscriptions.list(merchantId).reverse().map((s) => copy<Subscription>(subscriptionView(s))),
+    subscriptions: (merchantId) => ctx.subscriptions.list(merchantId).reverse().map((s) => copy<Subscription>(subscriptionView(ctx, s))),
     subscription(id, merchantId) {
       const sub = ctx.subscriptions.find(id, merchantId)[0];
-      return sub && copy<Subscription>(subscriptionView(sub));
+      return sub && copy<Subscription>(subscriptionView(ctx, sub));
     },
     cancelSubscription: (id, merchantId) => subscriptionAct(id, 'cancel', merchantId),
     pauseSubscription: (id, merchantId) => subscriptionAct(id, 'pause', merchantId),

@@ -35,7 +35,7 @@ function savedCard(id: string, merchantId = 'M'): SavedCard {
 }
 
 const openVa = (paymentCode: string, merchantId = 'M'): OpenVa =>
-  ({ kind: 'openVa', id: `vabca/${paymentCode}`, merchantId, channel: 'vabca', paymentCode, createdAt: 2, customer: {}, payments: [] });
+  ({ kind: 'openVa', id: `vabca/${paymentCode}`, merchantId, channel: 'vabca', paymentCode, createdAt: 2, customer: {} });
 
 describe('customer records in the data file', () => {
   it('come back after a restart, from the journal and after a fold, with their latest change', async () => {

@@ -10,16 +10,16 @@ function text(value: unknown): string | undefined {
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** A subscription as the control API shows it: times in ISO-8601, charges with their order ids. */
-export function subscriptionView(sub: Subscription): Record<string, unknown> {
+/** A subscription as the control API shows it: times in ISO-8601, charges (read from their orders) with their order ids. */
+export function subscriptionView(ctx: Pick<AppContext, 'subscriptions'>, sub: Subscription): Record<string, unknown> {
   return {
     id: sub.id, merchantId: sub.merchantId, customerId: sub.customerId, firstOrderId: sub.firstOrderId, state: sub.state,
     type: sub.type, amount: sub.amount, interval: sub.interval, intervalUnit: sub.intervalUnit, maxInterval: sub.maxInterval ?? null,
     startDate: sub.startDate ?? null, endDate: sub.endDate ?? null, retry: sub.retry ?? null, cardToken: sub.cardToken ?? null,
     createdAt: iso(sub.createdAt), nextChargeAt: iso(sub.nextChargeAt), nextCharge: sub.nextCharge ?? null, nextAttempt: sub.nextAttempt ?? null,
-    failNext: sub.failNext ?? false, chargesMade: new Set(sub.charges.map((c) => c.n)).size,
+    failNext: sub.failNext ?? false, chargesMade: sub.chargesMade,
     endedAt: iso(sub.endedAt), endReason: sub.endReason ?? null,
-    charges: sub.charges.map((c) => ({ ...c, orderId: c.orderId || null, dueAt: iso(c.dueAt) })),
+    charges: ctx.subscriptions.chargesOf(sub).map((c) => ({ ...c, orderId: c.orderId || null, dueAt: iso(c.dueAt) })),
   };
 }
 
@@ -44,13 +44,13 @@ export function subscriptionRoutes(ctx: AppContext): Router {
   router.get('/subscriptions', (req, res) => {
     const merchantId = text(req.query.merchantId);
     const state = text(req.query.state);
-    const items = subscriptions.list(merchantId).filter((s) => !state || s.state === state).reverse().map(subscriptionView);
+    const items = subscriptions.list(merchantId).filter((s) => !state || s.state === state).reverse().map((s) => subscriptionView(ctx, s));
     res.json({ total: items.length, items });
   });
 
   router.get('/subscriptions/:id', (req, res) => {
     const sub = one(req, res);
-    if (sub) res.json(subscriptionView(sub));
+    if (sub) res.json(subscriptionView(ctx, sub));
   });
 
   router.post('/subscriptions/:id/:verb', async (req: Request, res: Response, next: NextFunction) => {
@@ -63,7 +63,7 @@ export function subscriptionRoutes(ctx: AppContext): Router {
       if (!sub) return;
       const done = await subscriptions.act(sub, verb as SubscriptionVerb);
       if (!done.ok) return sendProblem(res, 409, 'Not allowed in this state', `Subscription "${sub.id}" is ${sub.state}: ${verb} is not possible`);
-      res.json(subscriptionView(sub));
+      res.json(subscriptionView(ctx, sub));
     } catch (err) {
       next(err);
     }

@@ -17,7 +17,10 @@ export function openVaPages(dash: Dashboard): Router {
   router.get('/open-vas', (req, res) => {
     const vas = ctx.openVas.list().reverse();
     dash.render(req, res, 'open-vas', { title: 'Open VAs', section: 'open-vas' }, {
-      rows: vas.map((va) => ({ va, status: openVaStatus(va), path: openVaPath(va.merchantId, va.channel, va.paymentCode), channelName: channelOf(va.channel)?.name ?? va.channel })),
+      rows: vas.map((va) => ({
+        va, status: openVaStatus(va), path: openVaPath(va.merchantId, va.channel, va.paymentCode), channelName: channelOf(va.channel)?.name ?? va.channel,
+        payments: ctx.openVas.paymentsOf(va).length,
+      })),
     });
   });
 

@@ -43,11 +43,6 @@ export function everyText(interval: number, unit: string): string {
   return interval === 1 ? `every ${noun}` : `every ${interval} ${noun}s`;
 }
 
-/** Distinct charges made (a charge's retries count once). */
-export function chargesMade(sub: Subscription): number {
-  return new Set(sub.charges.map((c) => c.n)).size;
-}
-
 /** The first-try times of the charges planned after the next one, as the schedule stands (maxInterval and endDate stop it). */
 function upcoming(sub: Subscription): number[] {
   const step = stepOf(sub.intervalUnit);
@@ -63,7 +58,7 @@ function upcoming(sub: Subscription): number[] {
 }
 
 function row(sub: Subscription) {
-  return { sub, path: subscriptionPath(sub.merchantId, sub.id), every: everyText(sub.interval, sub.intervalUnit), made: chargesMade(sub) };
+  return { sub, path: subscriptionPath(sub.merchantId, sub.id), every: everyText(sub.interval, sub.intervalUnit), made: sub.chargesMade };
 }
 
 /** `/subscriptions`: every subscription (newest first, by state and merchant); one with its charges, schedule and the operator's buttons. */
@@ -90,7 +85,7 @@ export function subscriptionPages(dash: Dashboard): Router {
     const { merchantId, id } = req.params;
     const [sub] = ctx.subscriptions.find(id, merchantId);
     if (!sub) return dash.notFound(req, res, 'Subscription not found', missing(merchantId, id));
-    const charges = sub.charges.map((c) => ({ ...c, tx: c.orderId ? ctx.store.getTransaction(sub.merchantId, c.orderId) : undefined })).reverse();
+    const charges = ctx.subscriptions.chargesOf(sub).map((c) => ({ ...c, tx: c.orderId ? ctx.store.getTransaction(sub.merchantId, c.orderId) : undefined })).reverse();
     dash.render(req, res, 'subscription', { title: `Subscription ${sub.id}`, section: 'subscriptions' }, {
       ...row(sub), stateTone: STATE_TONE, charges, upcoming: upcoming(sub),
       retryEvery: sub.retry ? everyText(sub.retry.interval, sub.retry.intervalUnit) : '',

@@ -23,8 +23,8 @@ export function transactionPage(dash: Dashboard): Router {
     if (!found.ok) return dash.notFound(req, res, 'Transaction not found', missing(merchantId, orderId));
     const { tx } = found;
     const subscription = ctx.subscriptions.ofOrder(tx);
-    const charge = subscription?.charges.find((c) => c.orderId === tx.orderId);
-    const openVa = ctx.openVas.list({ merchantId }).find((va) => va.payments.includes(tx.orderId));
+    const charge = subscription && ctx.subscriptions.chargeOf(tx);
+    const openVa = ctx.openVas.ofOrder(tx);
     dash.render(req, res, 'transaction', { title: `Order ${orderId}`, section: 'transactions' }, {
       tx,
       subscription: subscription && { path: subscriptionPath(subscription.merchantId, subscription.id), id: subscription.id,

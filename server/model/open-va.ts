@@ -25,8 +25,6 @@ export interface OpenVa {
   scenario?: string;
   /** Last register-with-new-data or update. */
   updatedAt?: number;
-  /** Order ids of the payments into it, oldest first. */
-  payments: string[];
   /** A transfer a scenario (`effects.openVaTransfer`) scheduled on the virtual clock, until it arrives. */
   scheduledTransfer?: { at: number; amount: number };
   /** Set by the delete API: transfers are refused from then on. */

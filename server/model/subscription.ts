@@ -1,12 +1,15 @@
 import type { PaymentStatus } from './transaction.js';
 
-/** One try of a charge of a subscription: an order of its own, created on the virtual clock. */
+/**
+ * One try of a charge of a subscription: an order of its own, created on the virtual clock. The record keeps only
+ * the tries that got no order (`missedTries`); the others are read from their orders.
+ */
 export interface SubscriptionCharge {
   /** Empty when no order could be created (its id was taken by another order, or the channel refused it). */
   orderId: string;
   /** 1 for the first charge, then one more per charge (a charge's retries keep its number). */
   n: number;
-  /** Virtual time this try was due. */
+  /** Virtual time this try was made (its order's creation). */
   dueAt: number;
   /** 1 for the first try of a charge, then one more per retry. */
   attempt: number;
@@ -63,5 +66,13 @@ export interface Subscription {
   /** Why it is cancelled or ended, and when. */
   endedAt?: number;
   endReason?: string;
-  charges: SubscriptionCharge[];
+  /** Charges made so far (a charge's retries count once). */
+  chargesMade: number;
+  /** When the first try of the latest charge was due: its retries are counted from it. */
+  chargeDueAt?: number;
+  /** The latest tries that got no order, oldest first (at most `MISSED_TRIES_KEPT`): the record stays one size however long it runs. */
+  missedTries: SubscriptionCharge[];
 }
+
+/** How many tries without an order a subscription keeps. */
+export const MISSED_TRIES_KEPT = 20;

@@ -79,13 +79,31 @@ function transferJob(va: OpenVa): string {
   return `open-va-transfer:${va.merchantId}\n${va.id}`;
 }
 
+function vaKey(merchantId: string, id: string): string {
+  return `${merchantId}\n${id}`;
+}
+
+/** `VA<bank code>-<paymentCode>-`: every transfer order id of the VA starts so, then its number. */
+function transferPrefix(channel: Channel, paymentCode: string): string {
+  return `VA${channel.channelCode ?? ''}-${paymentCode}-`;
+}
+
+/** The transfers into one VA, as orders (oldest first), and the highest number their ids used. */
+interface Transfers {
+  orders: StoredTransaction[];
+  last: number;
+}
+
 /**
  * Open (static) VAs: registered, updated, checked and deleted by the merchant; every transfer into one is its own
- * PAID order (initiated and paid through the transactions service), written with the VA it is listed on.
+ * PAID order (initiated and paid through the transactions service). The VA record does not list them, so a
+ * transfer writes only its order: they are found by their ids and number, indexed here (rebuilt at start).
  */
 export class OpenVaService implements OrderFollower {
-  // The VA a transfer order belongs to, while that order is being paid.
+  // A VA whose scheduled transfer a payment uses up: written with that payment.
   private readonly paying = new Map<StoredTransaction, OpenVa>();
+  /** Each VA's transfer orders, by merchant and VA id. */
+  private readonly transfers = new Map<string, Transfers>();
 
   constructor(private readonly deps: OpenVaDeps) {
     deps.transactions.follow(this);
@@ -106,7 +124,18 @@ export class OpenVaService implements OrderFollower {
 
   /** The order of each payment into the VA, oldest first. */
   paymentsOf(va: OpenVa): StoredTransaction[] {
-    return va.payments.flatMap((orderId) => this.deps.store.getTransaction(va.merchantId, orderId) ?? []);
+    const entry = this.transfers.get(vaKey(va.merchantId, va.id));
+    if (!entry) return [];
+    // An order whose initiate could not be written (rolled back) is no payment.
+    const live = entry.orders.filter((tx) => this.deps.store.getTransaction(tx.merchantId, tx.orderId) === tx);
+    if (live.length !== entry.orders.length) entry.orders = live;
+    return [...live];
+  }
+
+  /** The open VA a transfer order was paid into. */
+  ofOrder(tx: StoredTransaction): OpenVa | undefined {
+    const found = this.transferOf(tx);
+    return found && this.paymentsOf(found.va).includes(tx) ? found.va : undefined;
   }
 
   /**
@@ -135,7 +164,7 @@ export class OpenVaService implements OrderFollower {
     const paymentCode = withCheckDigit(request.paymentCode ?? this.freeCode(merchantId, channel));
     const va: OpenVa = {
       kind: 'openVa', id: openVaId(channel.type, paymentCode), merchantId, channel: channel.type, paymentCode, createdAt: now,
-      customer: request.customer, payments: [],
+      customer: request.customer,
       ...(request.callbackUrl === undefined ? {} : { callbackUrl: request.callbackUrl }),
       ...(scenario ? { scenario: scenario.name } : {}),
     };
@@ -171,12 +200,17 @@ export class OpenVaService implements OrderFollower {
   }
 
   /** A transfer of `amount` into the VA: a new PAID order on the VA's channel and number, with its callback. */
-  async pay(va: OpenVa, amount: unknown, cause: string): Promise<Done<{ tx: StoredTransaction }> | Refused<'va-deleted' | 'bad-amount'>> {
+  pay(va: OpenVa, amount: unknown, cause: string): Promise<Done<{ tx: StoredTransaction }> | Refused<'va-deleted' | 'bad-amount'>> {
+    return this.transfer(va, amount, cause, false);
+  }
+
+  /** A transfer; `vaChanged`: the VA itself changed (its scheduled transfer used up) and is written with the payment. */
+  private async transfer(va: OpenVa, amount: unknown, cause: string, vaChanged: boolean): Promise<Done<{ tx: StoredTransaction }> | Refused<'va-deleted' | 'bad-amount'>> {
     if (va.deletedAt !== undefined) return { ok: false, refusal: 'va-deleted' };
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1) return { ok: false, refusal: 'bad-amount' };
     const { transactions, scenarios } = this.deps;
     const channel = channelOf(va.channel)!;
-    const orderId = this.nextOrderId(va, channel);
+    const { orderId, n } = this.nextOrderId(va, channel);
     const body: JsonObject = {
       order: { id: orderId, amount },
       customer: { ...va.customer },
@@ -184,11 +218,12 @@ export class OpenVaService implements OrderFollower {
       sourceOfFunds: { type: va.channel, paymentCode: va.paymentCode },
     };
     const scenario = va.scenario === undefined ? undefined : scenarios.get(va.scenario);
-    const initiated = await transactions.initiate(va.merchantId, body, channel, scenario, undefined, { paymentCode: va.paymentCode });
+    const initiated = await transactions.initiate(va.merchantId, body, channel, scenario, undefined, { paymentCode: va.paymentCode, decided: true });
     // The id was free a moment ago and nothing ran in between: only a write that failed gets here.
     if (!initiated.ok) throw new Error(`open VA ${va.id}: order id ${orderId} was taken meanwhile`);
     const { tx } = initiated;
-    this.paying.set(tx, va);
+    this.index(va, tx, n);
+    if (vaChanged) this.paying.set(tx, va);
     try {
       await transactions.apply(tx, 'pay', `${cause}: transfer of IDR ${amount} into open VA ${va.paymentCode}`);
     } finally {
@@ -197,20 +232,32 @@ export class OpenVaService implements OrderFollower {
     return { ok: true, tx };
   }
 
-  /** A transfer order being paid is listed on its VA in the same write; one a scenario scheduled is no longer due. */
+  /** The payment of a scheduled transfer is written with its VA, which no longer holds it. */
   moved(tx: StoredTransaction, action: Action): OpenVa[] {
     const va = this.paying.get(tx);
-    if (!va || action !== 'pay') return [];
-    va.payments.push(tx.orderId);
-    return [va];
+    return va && action === 'pay' ? [va] : [];
   }
 
+  /** Indexes every transfer order of the data file, and puts the VAs' scheduled transfers on the clock. */
   restore(): void {
-    for (const va of this.deps.store.customerRecords('openVa')) this.armTransfer(va);
+    const { store } = this.deps;
+    this.transfers.clear();
+    for (const va of store.customerRecords('openVa')) {
+      // Records written before transfers were indexed listed their order ids: the orders themselves say as much.
+      delete (va as OpenVa & { payments?: unknown }).payments;
+      this.armTransfer(va);
+    }
+    for (const tx of store.transactions()) {
+      const found = this.transferOf(tx);
+      if (found) this.index(found.va, tx, found.n);
+    }
   }
 
   forget(merchantId?: string): void {
-    for (const va of this.list(merchantId === undefined ? {} : { merchantId })) this.deps.scheduler.cancel(transferJob(va));
+    for (const va of this.list(merchantId === undefined ? {} : { merchantId })) {
+      this.deps.scheduler.cancel(transferJob(va));
+      this.transfers.delete(vaKey(va.merchantId, va.id));
+    }
   }
 
   /** Channel a VA, enabled for the merchant, callback host allowed, and the scenario (if one is named) known. */
@@ -240,12 +287,31 @@ export class OpenVaService implements OrderFollower {
     return code;
   }
 
-  /** The next transfer's order id; one the merchant already used for an order of its own is skipped. */
-  private nextOrderId(va: OpenVa, channel: Channel): string {
-    let n = va.payments.length + 1;
-    const idOf = (i: number) => `VA${channel.channelCode ?? ''}-${va.paymentCode}-${i}`;
-    while (n <= MAX_PAYMENTS && this.deps.store.getTransaction(va.merchantId, idOf(n))) n++;
-    return idOf(n);
+  /** The next transfer's order id and number; one the merchant already used for an order of its own is skipped. */
+  private nextOrderId(va: OpenVa, channel: Channel): { orderId: string; n: number } {
+    let n = (this.transfers.get(vaKey(va.merchantId, va.id))?.last ?? 0) + 1;
+    const prefix = transferPrefix(channel, va.paymentCode);
+    while (n <= MAX_PAYMENTS && this.deps.store.getTransaction(va.merchantId, `${prefix}${n}`)) n++;
+    return { orderId: `${prefix}${n}`, n };
+  }
+
+  /** The VA a transfer order went into, and its number: by its channel, VA number and id `VA<bank code>-<paymentCode>-<n>`. */
+  private transferOf(tx: StoredTransaction): { va: OpenVa; n: number } | undefined {
+    const channel = channelOf(tx.channel);
+    if (!channel || channel.family !== 'va' || tx.paymentCode === undefined) return undefined;
+    const prefix = transferPrefix(channel, tx.paymentCode);
+    const number = tx.orderId.startsWith(prefix) ? tx.orderId.slice(prefix.length) : '';
+    if (!/^[1-9]\d{0,6}$/.test(number)) return undefined;
+    const va = this.deps.store.getCustomerRecord('openVa', tx.merchantId, openVaId(channel.type, tx.paymentCode));
+    return va && { va, n: Number(number) };
+  }
+
+  private index(va: OpenVa, tx: StoredTransaction, n: number): void {
+    const key = vaKey(va.merchantId, va.id);
+    const entry = this.transfers.get(key);
+    if (!entry) return void this.transfers.set(key, { orders: [tx], last: n });
+    entry.orders.push(tx);
+    entry.last = Math.max(entry.last, n);
   }
 
   private scheduleTransfer(va: OpenVa, scenario: Scenario | undefined, now: number): void {
@@ -260,7 +326,7 @@ export class OpenVaService implements OrderFollower {
     this.deps.scheduler.schedule(transferJob(va), transfer.at, async () => {
       if (va.scheduledTransfer !== transfer || this.deps.store.getCustomerRecord('openVa', va.merchantId, va.id) !== va) return;
       delete va.scheduledTransfer;
-      const paid = await this.pay(va, transfer.amount, 'scenario transfer');
+      const paid = await this.transfer(va, transfer.amount, 'scenario transfer', true);
       if (!paid.ok) va.scheduledTransfer = transfer;
     });
   }

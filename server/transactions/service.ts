@@ -122,10 +122,11 @@ export class TransactionService {
 
   /**
    * Stores a new admitted order; an identical request for a still-pending order gets that order again
-   * (its answer is rebuilt from it). A matched scenario shapes its expiry, outcome and callbacks.
+   * (its answer is rebuilt from it). A matched scenario shapes its expiry, outcome and callbacks; `fixed.decided`
+   * (the caller moves the order at once) takes no scheduled outcome from it, so a restart cannot move it twice.
    */
   async initiate(merchantId: string, body: JsonObject, channel: Channel, scenario?: Scenario, bodyText?: string,
-    fixed: { paymentCode?: string } = {}): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
+    fixed: { paymentCode?: string; decided?: boolean } = {}): Promise<Done<{ tx: StoredTransaction }> | Refused<'duplicate-order'>> {
     const { store, clock, generator } = this.deps;
     const request = this.typed(body);
     const { order } = request;
@@ -161,7 +162,7 @@ export class TransactionService {
       tx.scenario = scenario.name;
       if (scenario.effects.callback) tx.callbackBehaviour = scenario.effects.callback;
       const outcome = scenario.effects.outcome;
-      if (outcome) tx.scheduledOutcome = { action: outcome.action, at: now + outcome.afterMs };
+      if (outcome && !fixed.decided) tx.scheduledOutcome = { action: outcome.action, at: now + outcome.afterMs };
     }
     // A transfer into an open VA carries that VA's number; any other order gets a fresh one.
     if (channel.codePrefix) tx.paymentCode = fixed.paymentCode ?? generator.code(channel.codePrefix, 16);

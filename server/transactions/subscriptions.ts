@@ -4,7 +4,7 @@ import { testCardByMask } from '../channels/test-cards.js';
 import type { VirtualClock } from '../clock/clock.js';
 import { requestOf } from '../model/initiate-request.js';
 import type { Scenario } from '../model/scenario.js';
-import type { Subscription, SubscriptionRetry } from '../model/subscription.js';
+import { MISSED_TRIES_KEPT, type Subscription, type SubscriptionCharge, type SubscriptionRetry } from '../model/subscription.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/store.js';
@@ -50,9 +50,35 @@ export function chargeOrderId(subscriptionId: string, n: number, attempt: number
   return `${chargeBase(subscriptionId)}-C${n}${attempt > 1 ? `R${attempt - 1}` : ''}`;
 }
 
+/** The charge number and attempt a charge order id of the subscription names (the inverse of `chargeOrderId`). */
+export function chargeOfOrderId(subscriptionId: string, orderId: string): { n: number; attempt: number } | undefined {
+  const prefix = `${chargeBase(subscriptionId)}-C`;
+  const match = orderId.startsWith(prefix) ? /^([1-9]\d{0,9})(?:R([1-9]\d{0,9}))?$/.exec(orderId.slice(prefix.length)) : null;
+  return match ? { n: Number(match[1]), attempt: match[2] === undefined ? 1 : Number(match[2]) + 1 } : undefined;
+}
+
+/** `subscription S charge 2 retry 1`: how a try's order names it in its timeline. */
+function tryLabel(sub: Subscription, n: number, attempt: number): string {
+  return `subscription ${sub.id} charge ${n}${attempt > 1 ? ` retry ${attempt - 1}` : ''}`;
+}
+
 function jobOf(sub: Pick<Subscription, 'merchantId' | 'id'>): string {
   return `subscription:${sub.merchantId}\n${sub.id}`;
 }
+
+function keyOf(merchantId: string, id: string): string {
+  return `${merchantId}\n${id}`;
+}
+
+/** A charge's order, with the try it was. */
+interface ChargeOrder {
+  tx: StoredTransaction;
+  n: number;
+  attempt: number;
+}
+
+/** A record written before charges were read from their orders: it listed every try. */
+type LegacySubscription = Partial<Subscription> & { charges?: SubscriptionCharge[] };
 
 function numberOf(value: unknown): number | undefined {
   const n = typeof value === 'number' || typeof value === 'string' ? Number(value) : NaN;
@@ -92,6 +118,10 @@ export class SubscriptionService implements OrderFollower {
   private readonly tries = new Map<string, Try>();
   /** Subscriptions changed by a move, to schedule once it is written. */
   private readonly touched = new WeakMap<StoredTransaction, Subscription>();
+  /** Each subscription's charge orders (by merchant and subscription id), oldest first: the record does not list them. */
+  private readonly charged = new Map<string, ChargeOrder[]>();
+  /** The same charge orders by merchant and order id. */
+  private readonly byOrder = new Map<string, ChargeOrder>();
 
   constructor(private readonly deps: SubscriptionDeps) {}
 
@@ -114,7 +144,22 @@ export class SubscriptionService implements OrderFollower {
   ofOrder(tx: StoredTransaction): Subscription | undefined {
     const id = requestOf(tx).recurring?.id;
     const sub = typeof id === 'string' ? this.deps.store.getCustomerRecord('subscription', tx.merchantId, id) : undefined;
-    return sub && (sub.firstOrderId === tx.orderId || sub.charges.some((c) => c.orderId === tx.orderId)) ? sub : undefined;
+    return sub && (sub.firstOrderId === tx.orderId || this.chargeOf(tx)) ? sub : undefined;
+  }
+
+  /** The try a charge order was: its charge number and attempt. */
+  chargeOf(tx: StoredTransaction): { n: number; attempt: number } | undefined {
+    const found = this.byOrder.get(keyOf(tx.merchantId, tx.orderId));
+    return found?.tx === tx ? { n: found.n, attempt: found.attempt } : undefined;
+  }
+
+  /** Every try of the subscription, oldest first: its charge orders (as they are now) and the tries that got none. */
+  chargesOf(sub: Subscription): SubscriptionCharge[] {
+    this.upgrade(sub);
+    const made = this.ordersOf(sub).map(({ tx, n, attempt }): SubscriptionCharge => ({
+      orderId: tx.orderId, n, dueAt: tx.createdAt, attempt, status: tx.status, cause: this.causeOf(sub, tx, n, attempt),
+    }));
+    return [...made, ...sub.missedTries].sort((a, b) => a.n - b.n || a.attempt - b.attempt);
   }
 
   /** Cancels, pauses, resumes or arms fail-next; refused when the subscription's state does not allow it. */
@@ -149,12 +194,28 @@ export class SubscriptionService implements OrderFollower {
     if (sub) this.schedule(sub);
   }
 
+  /** Indexes the charge orders of the data file, and schedules each subscription's next try. */
   restore(): void {
-    for (const sub of this.list()) this.schedule(sub);
+    const { store } = this.deps;
+    this.charged.clear();
+    this.byOrder.clear();
+    const listed = new Set<string>();
+    for (const sub of this.list()) {
+      for (const orderId of this.upgrade(sub)) listed.add(keyOf(sub.merchantId, orderId));
+      this.schedule(sub);
+    }
+    for (const tx of store.transactions()) {
+      const sub = this.chargedBy(tx, listed.has(keyOf(tx.merchantId, tx.orderId)));
+      if (sub) this.index(sub, tx);
+    }
   }
 
   forget(merchantId?: string): void {
-    for (const sub of this.list(merchantId)) this.deps.scheduler.cancel(jobOf(sub));
+    for (const sub of this.list(merchantId)) {
+      this.deps.scheduler.cancel(jobOf(sub));
+      for (const { tx } of this.charged.get(keyOf(sub.merchantId, sub.id)) ?? []) this.byOrder.delete(keyOf(tx.merchantId, tx.orderId));
+      this.charged.delete(keyOf(sub.merchantId, sub.id));
+    }
   }
 
   /** A captured first payment with `recurring.subscribe: "Y"` on a card: its subscription, active from now. */
@@ -182,7 +243,7 @@ export class SubscriptionService implements OrderFollower {
       firstOrderId: tx.orderId, ...(tx.cardToken ? { cardToken: tx.cardToken } : {}), state: 'active', createdAt: now,
       type: String(recurring.type), amount, interval, intervalUnit: String(recurring.intervalUnit),
       ...(maxInterval === undefined ? {} : { maxInterval }), ...(startDate ? { startDate } : {}), ...(endDate ? { endDate } : {}),
-      ...(retry ? { retry } : {}), anchorAt, charges: [],
+      ...(retry ? { retry } : {}), anchorAt, chargesMade: 0, missedTries: [],
     };
     this.planSlot(sub, fromStart ? 0 : 1, 1, now);
     this.deps.store.addCustomerRecord(sub);
@@ -190,14 +251,20 @@ export class SubscriptionService implements OrderFollower {
     return sub;
   }
 
-  /** A try's order just moved to its end: recorded, and the next try planned, in the same write. */
+  /** A try's order just moved to its end: counted, and the next try planned, in the same write. */
   private settle(tx: StoredTransaction, attempt: Try): Subscription {
-    const { sub, n, dueAt, cause } = attempt;
-    const now = this.deps.clock.now();
-    sub.charges.push({ orderId: tx.orderId, n, dueAt, attempt: attempt.attempt, status: tx.status, cause });
-    this.planAfter(sub, tx.status === 'FAILURE', attempt.attempt, now);
-    this.touched.set(tx, sub);
-    return sub;
+    this.tried(attempt.sub, tx.payment === undefined, attempt.attempt, attempt.dueAt);
+    this.touched.set(tx, attempt.sub);
+    return attempt.sub;
+  }
+
+  /** A try is over: a first try counts as a charge made; then its retry, the next charge or the end is planned. */
+  private tried(sub: Subscription, failed: boolean, attempt: number, dueAt: number): void {
+    if (attempt === 1) {
+      sub.chargesMade += 1;
+      sub.chargeDueAt = dueAt;
+    }
+    this.planAfter(sub, failed, attempt, this.deps.clock.now());
   }
 
   /** After a try of the charge at `nextSlot`: its retry, or the next slot's charge, or the end. */
@@ -207,12 +274,11 @@ export class SubscriptionService implements OrderFollower {
     const retry = sub.retry && stepOf(sub.retry.intervalUnit);
     if (failed && sub.retry && retry && attempt <= sub.retry.maxInterval) {
       // Retries are counted from the charge's first try, so a late one does not push the rest back.
-      const firstTry = sub.charges.find((c) => c.n === sub.nextCharge && c.attempt === 1)?.dueAt ?? now;
       sub.nextAttempt = attempt + 1;
-      sub.nextChargeAt = Math.max(stepsAfter(firstTry, retry, sub.retry.interval, attempt), now);
+      sub.nextChargeAt = Math.max(stepsAfter(sub.chargeDueAt ?? now, retry, sub.retry.interval, attempt), now);
       return;
     }
-    const made = new Set(sub.charges.map((c) => c.n)).size;
+    const made = sub.chargesMade;
     if (sub.maxInterval !== undefined && made >= sub.maxInterval) return this.end(sub, 'ended', `all ${sub.maxInterval} charges made`, now);
     this.planSlot(sub, slot + 1, made + 1, now);
   }
@@ -260,6 +326,7 @@ export class SubscriptionService implements OrderFollower {
     scheduler.schedule(job, sub.nextChargeAt, async () => {
       // The record as it is now: a reset or a rolled-back write may have replaced it.
       const current = store.getCustomerRecord('subscription', merchantId, id);
+      if (current) this.upgrade(current);
       if (current && current.state === 'active') await this.charge(current);
     });
   }
@@ -275,28 +342,112 @@ export class SubscriptionService implements OrderFollower {
     const orderId = chargeOrderId(sub.id, n, attempt);
     if (!first) return this.settleWithoutOrder(sub, n, attempt, dueAt, `its first order ${sub.firstOrderId} is gone`);
     const body = this.chargeBody(first, sub, orderId);
+    const taken = await transactions.find(sub.merchantId, orderId);
+    // This try's order is there already: the try was cut off (a crash, a stop) after its initiate was written.
+    if (taken) return this.chargedBy(taken) === sub ? this.resume(sub, taken, first, body, { n, attempt, dueAt }) : this.settleWithoutOrder(sub, n, attempt, dueAt, `order id ${orderId} is taken by another order`);
     const admission = transactions.admit(sub.merchantId, body, card);
     if (!admission.ok) return this.settleWithoutOrder(sub, n, attempt, dueAt, `the gateway refused the charge (${admission.refusal})`);
-    const started = await transactions.initiate(sub.merchantId, body, card, admission.scenario, JSON.stringify(body));
+    // The subscription decides the try at once: its scenario schedules no outcome that a restart could replay.
+    const started = await transactions.initiate(sub.merchantId, body, card, admission.scenario, JSON.stringify(body), { decided: true });
     if (!started.ok) return this.settleWithoutOrder(sub, n, attempt, dueAt, `order id ${orderId} is taken by another order`);
-    const { tx } = started;
-    const verdict = this.verdict(sub, first, admission.scenario);
+    this.index(sub, started.tx);
+    await this.decide(sub, started.tx, first, admission.scenario, { n, attempt, dueAt });
+  }
+
+  /** The order of an interrupted try: a pending one is decided now, a final one (moved meanwhile) counts as it ended. */
+  private async resume(sub: Subscription, tx: StoredTransaction, first: StoredTransaction, body: JsonObject, at: Pick<Try, 'n' | 'attempt' | 'dueAt'>): Promise<void> {
+    if (tx.status === 'REQUEST_INITIATED') {
+      const admission = this.deps.transactions.admit(sub.merchantId, body, channelOf('cc')!);
+      return this.decide(sub, tx, first, admission.ok ? admission.scenario : undefined, at);
+    }
+    this.tried(sub, tx.payment === undefined, at.attempt, at.dueAt);
+    await this.deps.store.commit(sub);
+    this.schedule(sub);
+  }
+
+  /** Pays or fails a try's order at once; the subscription is counted and planned in the same write (`settle`). */
+  private async decide(sub: Subscription, tx: StoredTransaction, first: StoredTransaction, scenario: Scenario | undefined, at: Pick<Try, 'n' | 'attempt' | 'dueAt'>): Promise<void> {
+    const verdict = this.verdict(sub, first, scenario);
     // The charge is made on the subscriber's card: its order shows that card, not the default test card.
     if (first.card && !tx.card) tx.card = { mask: first.card.mask, info: { ...first.card.info } };
-    this.tries.set(`${tx.merchantId}\n${tx.orderId}`, { sub, n, attempt, dueAt, cause: verdict.cause });
-    if (!(await transactions.apply(tx, verdict.action, `subscription ${sub.id} charge ${n}${attempt > 1 ? ` retry ${attempt - 1}` : ''}: ${verdict.cause}`))) {
-      this.tries.delete(`${tx.merchantId}\n${tx.orderId}`);
-      logger.warn(`subscription ${sub.id}: charge order ${orderId} could not be moved (${tx.status})`);
+    const key = keyOf(tx.merchantId, tx.orderId);
+    this.tries.set(key, { sub, ...at, cause: verdict.cause });
+    if (!(await this.deps.transactions.apply(tx, verdict.action, `${tryLabel(sub, at.n, at.attempt)}: ${verdict.cause}`))) {
+      this.tries.delete(key);
+      this.deps.logger.warn(`subscription ${sub.id}: charge order ${tx.orderId} could not be moved (${tx.status})`);
     }
   }
 
-  /** A try that got no order: recorded as failed, and the schedule goes on. */
+  /** A try that got no order: recorded as failed (the latest few are kept), and the schedule goes on. */
   private async settleWithoutOrder(sub: Subscription, n: number, attempt: number, dueAt: number, cause: string): Promise<void> {
-    const now = this.deps.clock.now();
-    sub.charges.push({ orderId: '', n, dueAt, attempt, status: 'FAILURE', cause });
-    this.planAfter(sub, true, attempt, now);
+    sub.missedTries.push({ orderId: '', n, dueAt, attempt, status: 'FAILURE', cause });
+    if (sub.missedTries.length > MISSED_TRIES_KEPT) sub.missedTries.splice(0, sub.missedTries.length - MISSED_TRIES_KEPT);
+    this.tried(sub, true, attempt, dueAt);
     await this.deps.store.commit(sub);
     this.schedule(sub);
+  }
+
+  /**
+   * The subscription whose charge `tx` is: named by its recurring.id, with a charge order id of it, and its body
+   * exactly the one a charge sends (so a merchant's own order with such an id is not taken for one); `listed`: an
+   * old record listed it.
+   */
+  private chargedBy(tx: StoredTransaction, listed = false): Subscription | undefined {
+    const id = requestOf(tx).recurring?.id;
+    if (typeof id !== 'string' || !chargeOfOrderId(id, tx.orderId)) return undefined;
+    const { store } = this.deps;
+    const sub = store.getCustomerRecord('subscription', tx.merchantId, id);
+    const first = sub && store.getTransaction(sub.merchantId, sub.firstOrderId);
+    if (!sub || !first || first === tx) return undefined;
+    return listed || tx.requestJson === JSON.stringify(this.chargeBody(first, sub, tx.orderId)) ? sub : undefined;
+  }
+
+  private index(sub: Subscription, tx: StoredTransaction): void {
+    const key = keyOf(tx.merchantId, tx.orderId);
+    if (this.byOrder.get(key)?.tx === tx) return;
+    const entry: ChargeOrder = { tx, ...chargeOfOrderId(sub.id, tx.orderId)! };
+    this.byOrder.set(key, entry);
+    const orders = this.charged.get(keyOf(sub.merchantId, sub.id));
+    if (orders) orders.push(entry);
+    else this.charged.set(keyOf(sub.merchantId, sub.id), [entry]);
+  }
+
+  /** The subscription's charge orders still stored (one whose initiate could not be written is dropped). */
+  private ordersOf(sub: Subscription): ChargeOrder[] {
+    const key = keyOf(sub.merchantId, sub.id);
+    const orders = this.charged.get(key) ?? [];
+    const live = orders.filter(({ tx }) => this.deps.store.getTransaction(tx.merchantId, tx.orderId) === tx);
+    if (live.length !== orders.length) this.charged.set(key, live);
+    return live;
+  }
+
+  /** Why a try ended as it did: what the subscription said when it moved the order, else what moved it. */
+  private causeOf(sub: Subscription, tx: StoredTransaction, n: number, attempt: number): string {
+    const label = `${tryLabel(sub, n, attempt)}: `;
+    const said = tx.timeline.find((e) => e.detail?.startsWith(label));
+    if (said) return said.detail!.slice(label.length);
+    if (tx.status === 'REQUEST_INITIATED') return 'under way';
+    return tx.timeline[1]?.detail ?? tx.status;
+  }
+
+  /**
+   * Brings a record written before charges were read from their orders to today's shape (counters, the tries
+   * without an order); answers the order ids it listed. Idempotent.
+   */
+  private upgrade(sub: Subscription): string[] {
+    const legacy = sub as LegacySubscription;
+    const charges = legacy.charges;
+    delete legacy.charges;
+    sub.missedTries ??= [];
+    if (charges === undefined) {
+      sub.chargesMade ??= 0;
+      return [];
+    }
+    sub.chargesMade = new Set(charges.map((c) => c.n)).size;
+    const firstTry = charges.filter((c) => c.attempt === 1).at(-1);
+    if (firstTry) sub.chargeDueAt = firstTry.dueAt;
+    sub.missedTries = charges.filter((c) => !c.orderId).slice(-MISSED_TRIES_KEPT);
+    return charges.flatMap((c) => (c.orderId ? [c.orderId] : []));
   }
 
   /** The first order's body, as this charge: its own id, the recurring amount, no items, no card form, no new subscription. */
