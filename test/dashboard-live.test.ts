@@ -17,6 +17,9 @@ const api = () => request(sim.instance.server);
 class EventStream {
   readonly events: { type: string; data: LiveEvent }[] = [];
   status = 0;
+  head = '';
+  /** Everything received, framing included. */
+  raw = '';
   ended = false;
   private buffer = '';
 
@@ -35,12 +38,19 @@ class EventStream {
     return stream;
   }
 
+  /** The server ended the stream itself (the last chunk of a chunked body), rather than cutting the connection. */
+  get finished(): boolean {
+    return this.raw.endsWith('\r\n0\r\n\r\n');
+  }
+
   private take(chunk: string): void {
+    this.raw += chunk;
     this.buffer += chunk;
     if (this.status === 0) {
       const end = this.buffer.indexOf('\r\n\r\n');
       if (end === -1) return;
       this.status = Number(this.buffer.slice(9, 12));
+      this.head = this.buffer.slice(0, end);
       this.buffer = this.buffer.slice(end + 4);
     }
     // Chunked transfer framing aside, each event is an `event:` line and a `data:` line.
@@ -115,6 +125,17 @@ describe('GET /events (server-sent events)', () => {
     expect(sim.instance.ctx.transactions.changes.listenerCount('order')).toBe(before);
   });
 
+  it('refuses a 65th live view with 503 and Retry-After, and takes one again once a tab closes', async () => {
+    const many = await Promise.all(Array.from({ length: 64 }, () => open()));
+    expect(many.every((c) => c.status === 200)).toBe(true);
+    const refused = await open();
+    expect(refused.status).toBe(503);
+    expect(refused.head).toMatch(/\r\nretry-after: 10\r\n/i);
+    many[0]!.close();
+    await vi.waitFor(() => expect(sim.instance.ctx.live.size).toBe(63));
+    expect((await open()).status).toBe(200);
+  });
+
   it('drops a client that stops reading once it is far behind, while a reading client keeps every event', async () => {
     const stalled = await open();
     stalled.socket.pause();
@@ -147,6 +168,7 @@ describe('stopping with live clients', () => {
     const stopped = instance.stop(60_000);
     await stopped;
     await vi.waitFor(() => expect(clients.every((c) => c.ended)).toBe(true));
+    expect(clients.every((c) => c.finished)).toBe(true);
     expect(instance.server.listening).toBe(false);
   }, 20_000);
 
@@ -168,6 +190,8 @@ describe('stopping with live clients', () => {
       // The bound the command's own SIGTERM test keeps; without ending the streams the stop waits out its 1.5 s grace first.
       expect(Date.now() - asked).toBeLessThan(2000);
       await vi.waitFor(() => expect(clients.every((c) => c.ended)).toBe(true));
+      // Ended by the simulator, not cut when its grace ran out.
+      expect(clients.every((c) => c.finished)).toBe(true);
     } finally {
       child.kill('SIGKILL');
     }
