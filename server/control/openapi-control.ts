@@ -225,10 +225,12 @@ function schemas(): Json {
         endedAt: nullable(iso), endReason: nullable({ type: 'string' }),
         charges: {
           type: 'array',
+          description: 'Every try, oldest first, read from its order (its status as the order is now); of the tries that got no order, the latest 20.',
           items: {
             type: 'object', required: ['orderId', 'n', 'dueAt', 'attempt', 'status', 'cause'],
             properties: {
-              orderId: nullable({ type: 'string', description: 'null when no order could be created.' }), n: { type: 'integer' }, dueAt: iso,
+              orderId: nullable({ type: 'string', description: 'null when no order could be created.' }), n: { type: 'integer' },
+              dueAt: { ...iso, description: 'Virtual time the try was made (its order was created).' },
               attempt: { type: 'integer' }, status: { enum: STATUSES }, cause: { type: 'string' },
             },
           },
