@@ -2,7 +2,7 @@ import { waitForDelivered } from './callbacks/wait.js';
 import { configFromOptions, DEFAULTS } from './config.js';
 import type { Config, Merchant } from './model/config.js';
 import type { Delivery as StoredDelivery, DeliveryAttempt as StoredAttempt } from './model/delivery.js';
-import type { CallbackBehaviour, FailureWord, InitiateOverride, ScenarioMatch, ScheduledAction } from './model/scenario.js';
+import type { CallbackBehaviour, FailureWord, FaultOperation, GatewayFault, ScenarioMatch, ScheduledAction } from './model/scenario.js';
 import type { CardInfo, PaymentStatus, TimelineEvent } from './model/transaction.js';
 import { deliveryView, requestView, transactionView } from './control/views.js';
 import { subscriptionView } from './control/subscription-routes.js';
@@ -134,16 +134,22 @@ export interface LoggedRequest extends Omit<StoredRequest, 'at'> {
 }
 
 /** A scenario as a merchant writes it (the format of scenario files, schemas/scenario.json). */
+/** One gateway answer's fault in a scenario file: `delay` fixed (`'2s'`) or a range (`'200ms..2s'`); `{}` lets a request pass. */
+export type ScenarioFault = Omit<GatewayFault, 'delayMs' | 'delayMaxMs'> & { delay?: Duration };
+
 export interface Scenario {
   name: string;
   description?: string;
   enabled?: boolean;
   match?: ScenarioMatch;
   effects: {
-    initiate?: Omit<InitiateOverride, 'delayMs'> & { delay?: Duration };
+    initiate?: ScenarioFault;
+    /** Per gateway operation (`any`: each one not named), one fault or a sequence: the n-th request gets step n, the last repeats. */
+    faults?: Partial<Record<FaultOperation | 'any', ScenarioFault | ScenarioFault[]>>;
     /** Link validity instead of order.timeout or the channel default. */
     expiry?: Duration;
-    outcome?: { action: ScheduledAction; after?: Duration };
+    /** `sequence` instead of `action`: the n-th initiate under the scenario (per header key) gets the n-th action. */
+    outcome?: ({ action: ScheduledAction; sequence?: ScheduledAction[] } | { action?: ScheduledAction; sequence: ScheduledAction[] }) & { after?: Duration };
     /** An open VA registered under the scenario receives one transfer of `amount`, `after` the register (virtual time). */
     openVaTransfer?: { amount: number; after?: Duration };
     callback?: Omit<CallbackBehaviour, 'delayMs' | 'statuses'> & { delay?: Duration; statuses?: (PaymentStatus | 'FAILED')[] };

@@ -124,6 +124,11 @@ describe('the handle', () => {
     const scenarios: Scenario[] = [
       { name: 'lib-expire', match: { amount: 4242 }, effects: { expiry: '2m' } },
       { name: 'lib-pay', match: { amount: 4343 }, effects: { outcome: { action: 'pay', after: '30s' } } },
+      // Every effect kind is typed: faults per operation (one or a sequence, delays as ranges) and outcome chains.
+      {
+        name: 'lib-faults', match: { amount: 4444 },
+        effects: { faults: { check: [{ httpStatus: 504, delay: '10ms..20ms' }, {}], any: { rate: 0.5, responseCode: '5000000' } }, outcome: { sequence: ['fail', 'pay'] } },
+      },
     ];
     mock.addScenario(scenarios);
     const body = kredivoRequest({ id: 'SCN-1' });
