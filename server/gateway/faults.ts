@@ -46,6 +46,8 @@ interface Picked {
 }
 
 const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+// Only a string or a number is read as an amount: an object could convert itself (and throw) on the way.
+const amountOf = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN);
 
 /** The scenario a request is under when its header names none: the order's, the open VA's, or the one its body matches. */
 type Finder = (ex: Exchange, ctx: AppContext) => Scenario | undefined;
@@ -63,7 +65,7 @@ const byInitiateBody: Finder = (ex, ctx) => {
   const channel = type === undefined ? HOSTED : typeof type === 'string' ? channelOf(type) : undefined;
   if (!channel) return undefined;
   return ctx.scenarios.match({
-    merchantId: ex.merchant!.id, channel: channel.type, amount: Number(order.amount), orderId: text(order.id),
+    merchantId: ex.merchant!.id, channel: channel.type, amount: amountOf(order.amount), orderId: text(order.id),
     email: text(customer.email), phone: text(customer.mobilePhone),
   });
 };
