@@ -6,7 +6,7 @@ const LAYERS = [
   ['state', '^server/(store|clock|scheduler)/'],
   ['domain', '^server/(channels|scenarios|validation|callbacks|transactions)/'],
   ['operations', '^server/operations/'],
-  ['surfaces', '^server/(gateway|pages|dashboard|control|http)/'],
+  ['surfaces', '^server/(gateway|pages|dashboard|control|http|recording)/'],
   ['top', '^server/[^/]+[.]ts$'],
 ];
 

@@ -67,6 +67,20 @@ function parsePublicUrl(values: string[]): string {
   return text;
 }
 
+function parseRecordFrom(values: string[]): string | undefined {
+  const text = last(values).trim().replace(/\/+$/, '');
+  if (text === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`"${text}" is not a URL (e.g. https://devo.finnet.co.id)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`"${text}" must start with http:// or https://`);
+  if (url.search || url.hash || url.username) throw new ConfigError(`"${text}" must be the gateway's base URL, without query, fragment or credentials`);
+  return text;
+}
+
 // Settings also take units in words ('16 minutes', '1 hour'), as a person writes them in a test suite.
 const UNIT_WORDS: Record<string, string> = {
   millisecond: 'ms', milliseconds: 'ms', sec: 's', secs: 's', second: 's', seconds: 's', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
@@ -211,6 +225,12 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
     key: 'disabledChannels', flag: '--disable-channel', env: 'FINNET_MOCK_DISABLED_CHANNELS',
     help: 'channel a merchant has not enabled, merchantId:type (* = every merchant; repeatable, or a comma list)', repeatable: true, parse: parseDisabledChannels,
   },
+  recordFrom: {
+    key: 'recordFrom', flag: '--record-from', env: 'FINNET_MOCK_RECORD_FROM', parse: parseRecordFrom,
+    help: 'forward the gateway API to this gateway (e.g. https://devo.finnet.co.id), answer with its answers and record them in --cassette',
+  },
+  cassette: { key: 'cassette', flag: '--cassette', env: 'FINNET_MOCK_CASSETTE', help: 'cassette file --record-from writes', parse: (v) => last(v).trim() || 'data/cassette.json' },
+  replay: { key: 'replay', flag: '--replay', env: 'FINNET_MOCK_REPLAY', help: 'cassette file whose recorded answers are served for matching requests', parse: (v) => last(v).trim() || undefined },
 };
 
 export const DEFAULTS: Config = {
@@ -229,6 +249,7 @@ export const DEFAULTS: Config = {
   callbackStatuses: [...FINAL_STATUSES],
   failureStatus: 'FAILURE',
   allowedHosts: [],
+  cassette: 'data/cassette.json',
 };
 
 /** Each given setting's text read by its one parser on top of `base`; a mistake is one ConfigError line starting with `label`. */
@@ -325,6 +346,8 @@ const DEFAULT_TEXT: Partial<Record<keyof Config, string>> = {
   adminToken: 'none (open)',
   disabledChannels: 'none',
   latency: 'none',
+  recordFrom: 'none (simulate)',
+  replay: 'none',
 };
 
 function defaultText(key: keyof Config): string {

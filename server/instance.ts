@@ -23,6 +23,9 @@ import { SavedCardService } from './transactions/saved-cards.js';
 import { RequestValidator } from './validation/request-validator.js';
 import { ValueGenerator } from './support/value-generator.js';
 import { clearRealTimeout, setRealTimeout } from './support/real-time.js';
+import { hookGateway } from './gateway/routes.js';
+import { CassetteError } from './recording/cassette.js';
+import { recordingMode } from './recording/mode.js';
 
 export interface Instance {
   /** Where it listens, e.g. `http://127.0.0.1:4000`. */
@@ -81,6 +84,11 @@ export async function startInstance(config: Config, logger: Logger = createLogge
     scenarios, requestLog: new RequestLog(), live: new LiveEvents(transactions, dispatcher), publicUrl: () => publicUrl,
   };
 
+  // --record-from compares with a throw-away simulator of its own (started here, silent); --replay reads its cassette.
+  const recording = await recordingMode(ctx, config, (shadow) => startInstance(shadow, createLogger('silent'), timeouts)).catch((err: unknown) => {
+    throw err instanceof CassetteError ? new ConfigError(`${config.replay ? '--replay / FINNET_MOCK_REPLAY' : '--cassette / FINNET_MOCK_CASSETTE'}: ${err.message}`) : err;
+  });
+  if (recording) hookGateway(ctx, recording.hook);
   const app = createApp(ctx);
   // The Host check comes before Express, so no surface is served without it; a missing Host header is
   // answered by it, in the gateway's format, instead of Node's bare 400.
@@ -116,6 +124,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
       // A callback attempt still waiting for its receiver records its result before the data file is folded.
       await Promise.race([scheduler.idle(), new Promise((resolve) => setRealTimeout(resolve, Math.min(500, graceMs)).unref())]);
       await store.compact();
+      await recording?.stop();
     })();
     return stopping;
   };

@@ -31,6 +31,19 @@ function isGatewayRequest(url: string): boolean {
 
 const pathOrderId = (ex: Exchange) => pathParam(ex, 'orderId');
 
+/** Record or replay (server/recording/), in front of the handlers; with none set the router has no extra stage. */
+export interface GatewayHook {
+  /** After the exchange is open, before authentication and the body: answers, or calls next. */
+  front?: (req: Request, res: Response, next: NextFunction) => void;
+  /** Wraps each route's handler (after authentication and the body). */
+  wrap?: (path: string, handler: Handler) => Handler;
+}
+const hooks = new WeakMap<AppContext, GatewayHook>();
+/** Sets the hook of the router built for `ctx` (before createApp). */
+export function hookGateway(ctx: AppContext, hook: GatewayHook): void {
+  hooks.set(ctx, hook);
+}
+
 /**
  * `/pg/payment/card/*`: the gateway's own contract (the hot path of every merchant's test suite), errors always
  * in the gateway's JSON format, every exchange in the request log. Mounted first, so pages never see these.
@@ -193,6 +206,8 @@ export function gatewayRouter(ctx: AppContext): Router {
 
   const router = express.Router({ strict: true, caseSensitive: true });
   router.use(open);
+  const hook = hooks.get(ctx);
+  if (hook?.front) router.use(hook.front);
   for (const route of routes) {
     const allowed = Object.keys(route.methods).join(', ');
     const methodAllowed = (req: Request, res: Response, next: NextFunction) => {
@@ -201,7 +216,8 @@ export function gatewayRouter(ctx: AppContext): Router {
     };
     const entry = router.route(route.path).all(methodAllowed);
     for (const [method, { handler, body }] of Object.entries(route.methods)) {
-      entry[method.toLowerCase() as 'get' | 'post'](merchant, body ? jsonBody : drain, run(faults.wrap(route.path, handler)));
+      const handle = faults.wrap(route.path, handler);
+      entry[method.toLowerCase() as 'get' | 'post'](merchant, body ? jsonBody : drain, run(hook?.wrap ? hook.wrap(route.path, handle) : handle));
     }
   }
   router.use((req: Request, res: Response) => {

@@ -52,4 +52,10 @@ export interface Config {
   latency?: DurationRange;
   /** Host names (`*.example.com` for subdomains) served besides loopback ones and the public URL's (see server/http/allowed-hosts.ts). */
   allowedHosts: string[];
+  /** Gateway base URL to forward the gateway API to and record from (server/recording/); unset = simulate. */
+  recordFrom?: string;
+  /** Cassette file that recording writes. */
+  cassette: string;
+  /** Cassette file whose recorded answers are replayed; unset = none. */
+  replay?: string;
 }
