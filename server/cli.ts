@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig } from './config.js';
 import type { Config } from './model/config.js';
 import { startInstance, type Instance } from './instance.js';
+import { cassetteToScenarios } from './recording/to-scenarios.js';
 import { ScenarioError } from './scenarios/loader.js';
 import { StoreError } from './store/store.js';
 import { createLogger } from './support/logger.js';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
   const argv = process.argv.slice(2);
+  if (argv[0] === 'cassette-to-scenarios') return void (process.exitCode = cassetteToScenarios(argv.slice(1), process.stdout, process.stderr));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText());
     return;
