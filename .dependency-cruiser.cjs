@@ -7,7 +7,7 @@ const LAYERS = [
   ['domain', '^server/(channels|scenarios|validation|callbacks|transactions)/'],
   ['operations', '^server/operations/'],
   ['surfaces', '^server/(gateway|pages|dashboard|control|http|recording)/'],
-  ['top', '^server/[^/]+[.]ts$'],
+  ['top', '^server/([^/]+[.]ts$|conformance/)'],
 ];
 
 const upward = LAYERS.slice(0, -1).map(([name, path], i) => ({

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, DEFAULT_MERCHANT, helpText, loadConfig } from './config.js';
+import { conformanceCommand } from './conformance/command.js';
 import type { Config } from './model/config.js';
 import { startInstance, type Instance } from './instance.js';
 import { cassetteToScenarios } from './recording/to-scenarios.js';
@@ -58,6 +59,15 @@ async function main(): Promise<void> {
   process.stderr.on('error', () => {});
   const argv = process.argv.slice(2);
   if (argv[0] === 'cassette-to-scenarios') return void (process.exitCode = cassetteToScenarios(argv.slice(1), process.stdout, process.stderr));
+  if (argv[0] === 'conformance') {
+    process.exitCode = await conformanceCommand(argv.slice(1), {
+      startReference: (settings) => startInstance({ ...loadConfig([], {}), ...settings }, createLogger('silent')),
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stderrIsTty: process.stderr.isTTY === true,
+    });
+    return;
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText());
     return;
