@@ -38,7 +38,7 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 /**
  * The recorded error answers as scenarios: per recorded order with an error, one scenario matched by the
  * amount of its initiate (the project's magic-value style; by its exact order id when no initiate was
- * recorded or amounts collide), whose faults replay each operation's recorded answers in order.
+ * recorded or another recorded order has its amount), whose faults replay each operation's recorded answers in order.
  */
 export function scenariosOf(cassette: Cassette): { scenarios: ScenarioJson[] } {
   interface Order { amount?: number; steps: Map<string, Fault[]>; first: number }
@@ -46,7 +46,8 @@ export function scenariosOf(cassette: Cassette): { scenarios: ScenarioJson[] } {
   cassette.entries.forEach((entry, i) => {
     const segments = entry.request.url.split('?')[0]!.slice(GATEWAY_PREFIX.length).split('/');
     const operation = entry.request.url.startsWith(GATEWAY_PREFIX) ? ORDER_OPERATIONS[segments[0]!] : undefined;
-    if (!operation || entry.orderId === undefined) return;
+    // A 401 is about the caller's credentials, which the simulator checks by itself: no scenario of an order.
+    if (!operation || entry.orderId === undefined || entry.response.status === 401) return;
     const order: Order = orders.get(entry.orderId) ?? { steps: new Map(), first: i };
     if (operation === 'initiate') {
       const amount = Number(objectOf(objectOf(entry.request.body)?.order)?.amount);
@@ -56,10 +57,10 @@ export function scenariosOf(cassette: Cassette): { scenarios: ScenarioJson[] } {
     orders.set(entry.orderId, order);
   });
   const failing = [...orders].filter(([, order]) => [...order.steps.values()].some((steps) => steps.some((s) => s.responseCode ?? s.httpStatus)));
-  const amounts = failing.map(([, order]) => order.amount);
+  const amounts = [...orders.values()].map((order) => order.amount);
   return {
     scenarios: failing.map(([orderId, order]) => {
-      // An amount is a match only when no other failing order of the cassette has it.
+      // An amount is a match only when no other recorded order has it (a recorded success must stay one).
       const byAmount = order.amount !== undefined && amounts.filter((a) => a === order.amount).length === 1;
       const faults = Object.fromEntries([...order.steps].map(([operation, steps]) => [operation, steps.length === 1 ? steps[0]! : steps.slice(0, 100)]));
       return {
