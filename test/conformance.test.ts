@@ -178,6 +178,21 @@ describe('finnet-mock conformance when the target cannot be used', { timeout: 60
     expect(Date.now() - started).toBeLessThan(120_000);
   });
 
+  it('exits 2 when the target accepts but never answers (--timeout), with the report of what it got', async () => {
+    const silent = createHttpServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const file = reportFile();
+      const run = await conformance(['--target', `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, '--merchant', merchant, '--timeout', '300ms', '--report', file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('cannot be reached (no answer before the timeout)');
+      expect(readReport(file)).toMatchObject({ probes: [], unreachable: expect.stringContaining('no answer before the timeout') });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it.each([
     [['--merchant', merchant], /--target <url> and --merchant ID:KEY are needed/],
     [['--target', 'ftp://x', '--merchant', merchant], /--target "ftp:\/\/x" must start with http/],
