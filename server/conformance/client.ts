@@ -1,10 +1,8 @@
 // Sends one probe request with Basic auth and a timeout; tells an answer (any HTTP status) from a target that cannot be reached.
+import type { Merchant } from '../model/config.js';
 import type { ProbeRequest } from './probes.js';
 
-export interface Merchant {
-  id: string;
-  key: string;
-}
+export type { Merchant };
 
 export interface Answer {
   status: number;

@@ -6,7 +6,6 @@ import { compareShapes, type Difference } from './shape.js';
 const ALWAYS_BY_VALUE = ['responseCode', 'responseMessage'];
 /** How far the two expiryLink offsets may drift apart: clocks of two machines and the time between requests. */
 const EXPIRY_TOLERANCE_MINUTES = 2;
-const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 function mediaType(contentType: string): string {
   return contentType.split(';')[0]!.trim().toLowerCase() || '(none)';
@@ -15,10 +14,10 @@ function mediaType(contentType: string): string {
 /** Minutes from the send time to `expiryLink` (written in Asia/Jakarta, no zone marker); null when absent or unreadable. */
 export function expiryOffsetMinutes(answer: Answer): number | null {
   const link = (answer.body as { expiryLink?: unknown } | null)?.expiryLink;
-  const match = typeof link === 'string' ? /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$/.exec(link) : null;
-  if (!match) return null;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  return Math.round((Date.UTC(y, mo - 1, d, h, mi, s) - JAKARTA_OFFSET_MS - answer.sentAt) / 60_000);
+  if (typeof link !== 'string' || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(link)) return null;
+  // Asia/Jakarta has no daylight saving: the fixed +07:00 is exact.
+  const at = Date.parse(`${link.replace(' ', 'T')}+07:00`);
+  return Number.isNaN(at) ? null : Math.round((at - answer.sentAt) / 60_000);
 }
 
 export function differences(probe: Probe, expected: Answer, observed: Answer): Difference[] {
