@@ -355,11 +355,19 @@ function defaultText(key: keyof Config): string {
   return DEFAULT_TEXT[key] ?? (Array.isArray(value) ? value.join(',') : String(value));
 }
 
+/** The subcommands, for --help: how to call each, and what it does. */
+const COMMANDS: readonly [string, string][] = [
+  ['finnet-mock conformance --target <url> --merchant ID:KEY', 'check a Finpay endpoint against finnet-mock (conformance --help)'],
+  ['finnet-mock conformance --diff <report.json>', 'the settings that would match a report\'s differences'],
+  ['finnet-mock cassette-to-scenarios <cassette.json>', 'a recorded cassette as a scenario file, on stdout'],
+];
+
 export function helpText(): string {
   const row = (flag: string, env: string, help: string) => `  ${flag.padEnd(28)} ${env.padEnd(30)} ${help}`;
   const rows = (Object.values(SETTINGS) as Setting<keyof Config>[]).map((s) => row(`${s.flag} <value>`, s.env, `${s.help} [default: ${defaultText(s.key)}]`));
   return [
     'Usage: finnet-mock [options]', '', row('option', 'env var', 'meaning'), ...rows,
     row('--help, -h', '', 'this list'), row('--version, -v', '', 'the version of finnet-mock'), '',
+    'Commands:', ...COMMANDS.map(([usage, help]) => `  ${usage.padEnd(58)} ${help}`), '',
   ].join('\n');
 }

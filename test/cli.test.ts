@@ -72,6 +72,12 @@ describe('--help', () => {
     }
   });
 
+  it('lists the subcommands, each of which answers', async () => {
+    expect(rows.filter((r) => /^  finnet-mock (conformance|cassette-to-scenarios) /.test(r))).toHaveLength(3);
+    const conformance = runCli(['conformance', '--help']);
+    expect(await conformance.output(/--target/)).toContain('--merchant');
+  });
+
   it('says the defaults the simulator really starts with', () => {
     expect(rowOf('--port')).toContain(`[default: ${DEFAULTS.port}]`);
     expect(rowOf('--db')).toContain(`[default: ${DEFAULTS.db}]`);
