@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp, expressClasses } from './app.js';
 import { CallbackDispatcher } from './callbacks/dispatcher.js';
@@ -79,9 +79,10 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const subscriptions = new SubscriptionService({ store, clock, scheduler, transactions, logger });
   transactions.follow(subscriptions);
   const openVas = new OpenVaService({ store, clock, scheduler, generator, config, scenarios, transactions });
+  const stopping = new AbortController();
   const ctx: AppContext = {
     config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, savedCards, subscriptions, openVas, merchants,
-    scenarios, requestLog: new RequestLog(), live: new LiveEvents(transactions, dispatcher), publicUrl: () => publicUrl,
+    scenarios, requestLog: new RequestLog(), live: new LiveEvents(transactions, dispatcher), stopped: stopping.signal, publicUrl: () => publicUrl,
   };
 
   // --record-from compares with a throw-away simulator of its own (started here, silent); --replay reads its cassette.
@@ -92,7 +93,11 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   const app = createApp(ctx);
   // The Host check comes before Express, so no surface is served without it; a missing Host header is
   // answered by it, in the gateway's format, instead of Node's bare 400.
+  // Answers still being made: a stop lets each close its connection once sent, instead of waiting out keep-alive.
+  const answering = new Set<ServerResponse>();
   const server = createServer({ ...timeoutOptions(timeouts), ...expressClasses(app), requireHostHeader: false }, (req, res) => {
+    answering.add(res);
+    res.once('close', () => answering.delete(res));
     if (!refusedHost(req, res)) app(req, res);
   });
   answerClientErrors(server, timeouts, () => ctx.generator.traceId());
@@ -108,10 +113,14 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   transactions.restore();
   dispatcher.restore();
 
-  let stopping: Promise<void> | null = null;
+  let stopped: Promise<void> | null = null;
   const stop = (graceMs = 1500) => {
-    stopping ??= (async () => {
+    stopped ??= (async () => {
       scheduler.stop();
+      stopping.abort();
+      for (const res of answering) {
+        if (!res.headersSent) res.shouldKeepAlive = false;
+      }
       // Live views never finish by themselves: end them so the server closes at once.
       ctx.live.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -126,7 +135,7 @@ export async function startInstance(config: Config, logger: Logger = createLogge
       await store.compact();
       await recording?.stop();
     })();
-    return stopping;
+    return stopped;
   };
   return { url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`, port: address.port, ctx, server, stop };
 }

@@ -334,3 +334,26 @@ describe('the dashboard scenarios page', () => {
     expect(page).toContain('outcome, checkout by checkout: fail, fail, pay, each 5s after its initiate (the last repeats)');
   });
 });
+
+describe('a stop while answers are held back', () => {
+  it('answers the delayed requests at once instead of waiting them out or resetting them, and stops within the grace period', async () => {
+    const instance = await startTestInstance({ latency: { minMs: 50, maxMs: 60 } });
+    try {
+      const added = await request(instance.server).post('/_mock/scenarios').send({ name: 'slow-checks', effects: { faults: { check: { delay: '60s', httpStatus: 504 } } } });
+      expect(added.status, added.text).toBe(201);
+      const held = Array.from({ length: 5 }, () => fetch(`${instance.url}${GW}check/NOPE`, {
+        headers: { Authorization: basicAuth(), 'X-Finnet-Mock-Scenario': 'slow-checks' },
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { responseCode: string } })));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = performance.now();
+      await instance.stop();
+      const stoppedMs = performance.now() - started;
+      const answers = await Promise.all(held);
+      expect(answers.map((a) => [a.status, a.body.responseCode])).toEqual(Array.from({ length: 5 }, () => [504, '5040000']));
+      // Held answers go before the 1.5 s grace after which connections are cut.
+      expect(stoppedMs).toBeLessThan(1500);
+    } finally {
+      await instance.stop();
+    }
+  });
+});

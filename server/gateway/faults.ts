@@ -4,7 +4,7 @@ import type { FaultOperation, GatewayFault, Scenario } from '../model/scenario.j
 import { chainsOf, type ChainState } from '../scenarios/chain-state.js';
 import { pickIn } from '../support/duration-range.js';
 import { objectOf } from '../support/json.js';
-import { setRealTimeout } from '../support/real-time.js';
+import { waitReal } from '../support/real-time.js';
 import { secondsSince, sendJson, type Exchange } from './exchange.js';
 import { GATEWAY_PREFIX, type Handler } from './kit.js';
 import { REFUSALS } from './refusals.js';
@@ -150,7 +150,7 @@ export class GatewayFaults {
       const { fault } = picked;
       if (fault.delayMs) {
         const wait = Math.min(fault.delayMaxMs === undefined ? fault.delayMs : pickIn({ minMs: fault.delayMs, maxMs: fault.delayMaxMs }, this.chains.random(picked.chain)), MAX_SCENARIO_DELAY_MS);
-        await new Promise((resolve) => setRealTimeout(resolve, wait));
+        await waitReal(wait, this.ctx.stopped);
       }
       if (!answers(fault)) return handler(ex);
       if (!fault.process) return this.answerFault(ex, picked);

@@ -19,7 +19,7 @@ import { GATEWAY_PREFIX, pathParam, validationError, type GatewayKit, type Handl
 import { openVaRoutes } from './open-va-routes.js';
 import { savedCardRoutes } from './saved-card-routes.js';
 import { GatewayFaults } from './faults.js';
-import { queueRealMicrotask, realMonotonicNow, setRealTimeout } from '../support/real-time.js';
+import { queueRealMicrotask, realMonotonicNow, waitReal } from '../support/real-time.js';
 
 // Finpay's own web pages (card form, hosted picker) live under the gateway's prefix but are shopper pages, not API calls.
 const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:(?:id\/)?v2\/)?access(?:\/|$)/;
@@ -191,7 +191,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     // 400 (client-errors.ts), not an early 401/404/405.
     // --latency holds every gateway answer back, errors too; never pages or /_mock.
     const latency = faults.latencyMs();
-    if (latency > 0) setRealTimeout(() => queueRealMicrotask(next), latency);
+    if (latency > 0) void waitReal(latency, ctx.stopped).then(next);
     else queueRealMicrotask(next);
   };
   const merchant = (req: Request, res: Response, next: NextFunction) => {

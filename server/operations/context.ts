@@ -35,6 +35,8 @@ export interface AppContext {
   requestLog: RequestLog;
   /** Order changes and callback attempts as they are written, for the dashboard's live view. */
   live: LiveEvents;
+  /** Aborted when the instance starts stopping: answers held back on purpose (scenario delays, --latency) go at once. */
+  stopped: AbortSignal;
   /** Base of every URL handed out; known once the port is. */
   publicUrl(): string;
 }

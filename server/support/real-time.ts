@@ -21,6 +21,20 @@ export function clearRealTimeout(timer: NodeJS.Timeout | null | undefined): void
   timers.clearTimeout.call(globalThis, timer ?? undefined);
 }
 
+/** Resolves after `ms` of real time, or at once when `signal` aborts: a stopping simulator does not wait out held-back answers. */
+export function waitReal(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearRealTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setRealTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 export function queueRealMicrotask(run: () => void): void {
   timers.queueMicrotask.call(globalThis, run);
 }
