@@ -23,6 +23,11 @@ describe('transactions', () => {
     expect(all.items.map((t: { orderId: string }) => t.orderId)).toEqual([c, b, a]);
     expect((await api().get('/_mock/transactions?status=PAID')).body.items.map((t: { orderId: string }) => t.orderId)).toEqual([b]);
     expect((await api().get('/_mock/transactions?merchantId=SHOP2')).body.total).toBe(1);
+    // A filter that is a list, an object or unknown is refused, never read as no filter.
+    for (const query of ['status[]=PAID', 'callback=a&callback=b', 'callback[a]=1', 'colour=red']) {
+      const refused = await api().get(`/_mock/transactions?${query}`);
+      expect([refused.status, refused.body.title], query).toEqual([400, 'Bad transaction filter']);
+    }
     expect((await api().get('/_mock/transactions?channel=kredivo&limit=1&offset=1')).body.items.map((t: { orderId: string }) => t.orderId)).toEqual([b]);
   });
 

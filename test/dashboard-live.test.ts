@@ -243,6 +243,8 @@ describe('refund and void through the control API and the library', () => {
     const bad = await api().post(`/_mock/transactions/${id}/refund`).send({ amount: 'ten' }).expect(400);
     expect(bad.body.title).toBe('Bad amount');
     await api().post(`/_mock/transactions/${id}/refund`).send({ extra: 1 }).expect(400);
+    for (const amount of [null, '']) expect((await api().post(`/_mock/transactions/${id}/refund`).send({ amount }).expect(400)).body.title).toBe('Bad amount');
+    expect((await api().get(`/_mock/transactions/${id}`)).body.status).toBe('PARTIALLY_REFUNDED');
     const rest = await api().post(`/_mock/transactions/${id}/refund`).set('X-Finnet-Mock', '1').expect(200);
     expect(rest.body.status).toBe('REFUNDED');
     const again = await api().post(`/_mock/transactions/${id}/refund`).set('X-Finnet-Mock', '1').expect(409);

@@ -40,6 +40,9 @@ function text(value: unknown): string | undefined {
 
 const MAX_PAGE = 1000;
 
+/** What `GET /_mock/transactions` reads from its query. */
+const TRANSACTION_QUERY: ReadonlySet<string> = new Set(['status', 'merchantId', 'channel', 'callback', 'limit', 'offset']);
+
 /** `limit` (1-1000, default 100) and `offset` (default 0) of a list; anything else is refused, not guessed at. */
 function page(req: Request): { limit: number; offset: number } {
   const read = (name: 'limit' | 'offset', fallback: number, min: number, max: number): number => {
@@ -123,6 +126,11 @@ export function controlRouter(ctx: AppContext): Router {
   }));
 
   router.get('/transactions', handle((req, res) => {
+    // Each filter is one text value; a list or an object (`?status[]=PAID`) would otherwise be no filter at all.
+    for (const [name, value] of Object.entries(req.query)) {
+      if (!TRANSACTION_QUERY.has(name)) throw new Problem(400, 'Bad transaction filter', `${name.slice(0, 100)} is not a filter (filters: ${[...TRANSACTION_QUERY].join(', ')})`);
+      if (typeof value !== 'string') throw new Problem(400, 'Bad transaction filter', `${name} must be a single value`);
+    }
     const { status, merchantId, channel } = { status: text(req.query.status), merchantId: text(req.query.merchantId), channel: text(req.query.channel) };
     const given = text(req.query.callback);
     const callback = given === undefined ? undefined : readCallbackHealth(given);
@@ -149,6 +157,8 @@ export function controlRouter(ctx: AppContext): Router {
     if (req.body !== undefined && (!fields || Object.keys(fields).some((key) => key !== 'amount'))) {
       throw new Problem(400, 'Bad refund', 'Send no body to refund all that is left, or {"amount": <rupiah>} for part of it');
     }
+    // A refund cannot be undone: an amount given as null or "" is a mistake, not "all that is left" (leave it out for that).
+    if (fields && (fields.amount === null || fields.amount === '')) throw new Problem(400, 'Bad amount', 'amount must be a whole number of rupiah, 1 or more; leave it out to refund all that is left');
     const { tx } = accepted(await operations.refund(String(req.params.orderId), fields?.amount, 'control API', text(req.query.merchantId)));
     res.json(transactionView(ctx, tx));
   }));
