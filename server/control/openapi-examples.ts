@@ -53,13 +53,13 @@ const answer = (summary: string, fields: Record<string, unknown>, processingTime
 
 /** Initiate answers per channel; Kredivo first, as the one a mock server answers by default. */
 export const INITIATE_RESPONSE_EXAMPLES = {
-  kredivo: answer('Kredivo (docs sample)', { redirecturl: 'https://sandbox.kredivo.com/kredivo/v2/signin?tk=XXX', expiryLink: '2023-04-04 10:51:47', paymentCode: null }, 0.5238),
+  kredivo: answer('Kredivo (docs sample)', { redirecturl: 'https://sandbox.kredivo.com/kredivo/v2/signin?tk=7c7d1e0b3f6a4c1e9a355c0e2b8d41a2', expiryLink: '2023-04-04 10:51:47', paymentCode: null }, 0.5238),
   finpaycode: answer('Finpay Code (docs sample); VAs and retail answer alike',
     { redirecturl: 'https://devo.finpay.id/widgetpg/pending/5613', expiryLink: '2023-04-05 09:56:35', paymentCode: '8802700000076850' }, 0.9721949100494385),
   cc: answer('Card (docs sample)', { redirecturl: `https://devo.finpay.id/pg/payment/card/access/${TOKEN}`, expiryLink: '2023-04-05 10:02:11' }, 0.8311),
   hosted: answer('Hosted page (live 2026 URL form)', { redirecturl: `https://devo.finpay.id/pg/payment/card/id/v2/access/${TOKEN}`, expiryLink: '2023-04-05 10:02:11' }, 0.7012),
   shopeepay: answer('ShopeePay (docs sample)', {
-    redirecturl: 'https://wsa.uat.wallet.airpay.co.id/universal-link/now-pay?ref=XXX', appurl: 'shopeeid://main?ref=XXX', imageurl: '', paymentCode: '',
+    redirecturl: 'https://wsa.uat.wallet.airpay.co.id/universal-link/now-pay?ref=9D8F2A61C0', appurl: 'shopeeid://main?ref=9D8F2A61C0', imageurl: '', paymentCode: '',
     expiryLink: '2023-04-06 13:58:41',
   }, 1.57),
   linkajawco: answer('LinkAja web checkout (docs sample); internet banking answers alike',
