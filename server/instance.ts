@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createApp, expressClasses } from './app.js';
@@ -80,6 +81,8 @@ export async function startInstance(config: Config, logger: Logger = createLogge
   transactions.follow(subscriptions);
   const openVas = new OpenVaService({ store, clock, scheduler, generator, config, scenarios, transactions });
   const stopping = new AbortController();
+  // Every request held back (scenario delays, --latency, a page waiting for its callback) listens for the stop.
+  setMaxListeners(0, stopping.signal);
   const ctx: AppContext = {
     config, logger, store, clock, scheduler, generator, validator: new RequestValidator(), dispatcher, transactions, savedCards, subscriptions, openVas, merchants,
     scenarios, requestLog: new RequestLog(), live: new LiveEvents(transactions, dispatcher), stopped: stopping.signal, publicUrl: () => publicUrl,

@@ -183,14 +183,15 @@ export class CallbackDispatcher extends EventEmitter {
    * Resolves once the order's callback had its first attempt (`redirect: after-callback`), or after `boundMs`
    * of real time, whichever comes first; at once when it has none pending.
    */
-  firstAttemptOf(tx: StoredTransaction, boundMs: number): Promise<void> {
+  firstAttemptOf(tx: StoredTransaction, boundMs: number, stopped?: AbortSignal): Promise<void> {
     const waiting = this.deps.store.deliveriesOf(tx.merchantId, tx.orderId)
       .find((d) => !d.companionOf && d.state === 'pending' && d.attempts.length === 0);
-    if (!waiting) return Promise.resolve();
+    if (!waiting || stopped?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearRealTimeout(timer);
         this.off('attempt', heard);
+        stopped?.removeEventListener('abort', done);
         resolve();
       };
       const heard = (delivery: Delivery) => {
@@ -198,6 +199,8 @@ export class CallbackDispatcher extends EventEmitter {
       };
       const timer = setRealTimeout(done, boundMs);
       this.on('attempt', heard);
+      // A stopping simulator sends the page on at once rather than cut it off after its grace period.
+      stopped?.addEventListener('abort', done, { once: true });
     });
   }
 

@@ -131,7 +131,7 @@ const AFTER_CALLBACK_MARGIN_MS = 1_000;
  */
 export async function redirectBack(ctx: AppContext, res: Response, tx: StoredTransaction, target: string): Promise<void> {
   const timing = tx.callbackBehaviour?.redirect;
-  if (timing === 'after-callback') await ctx.dispatcher.firstAttemptOf(tx, ctx.config.callbackTimeoutMs + AFTER_CALLBACK_MARGIN_MS);
+  if (timing === 'after-callback') await ctx.dispatcher.firstAttemptOf(tx, ctx.config.callbackTimeoutMs + AFTER_CALLBACK_MARGIN_MS, ctx.stopped);
   if (timing === 'before-callback') {
     res.once('finish', () => {
       ctx.dispatcher.shopperRedirected(tx).catch((err: Error) => ctx.logger.warn(`order ${tx.orderId}: could not release the callback held for the redirect (${err.message}); it leaves at its latest time`));

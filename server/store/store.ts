@@ -131,6 +131,8 @@ export class Store {
   private readonly orderIndex = new Map<string, StoredTransaction[]>();
   private readonly deliveriesByOrder = new Map<string, Delivery[]>();
   private readonly customerIndex = new Map<string, CustomerRecord>();
+  /** Each kind's records, oldest first, so a service lists its own without scanning the others. */
+  private readonly customersByKind = new Map<CustomerRecordKind, CustomerRecord[]>();
   private next = newBatch();
   private inFlight: Batch | null = null;
   private writing: Promise<void> | null = null;
@@ -166,9 +168,10 @@ export class Store {
     this.deliveryIndex.clear();
     this.deliveriesByOrder.clear();
     this.customerIndex.clear();
+    this.customersByKind.clear();
     for (const tx of this.db.data.transactions) this.index(tx);
     for (const delivery of this.db.data.deliveries) this.indexDelivery(delivery);
-    for (const record of this.db.data.customerRecords) this.customerIndex.set(SECTION_OF.customerRecords.key(record), record);
+    for (const record of this.db.data.customerRecords) this.indexCustomer(record);
   }
 
   private indexDelivery(delivery: Delivery): void {
@@ -177,6 +180,13 @@ export class Store {
     const list = this.deliveriesByOrder.get(key);
     if (list) list.push(delivery);
     else this.deliveriesByOrder.set(key, [delivery]);
+  }
+
+  private indexCustomer(record: CustomerRecord): void {
+    this.customerIndex.set(SECTION_OF.customerRecords.key(record), record);
+    const sameKind = this.customersByKind.get(record.kind);
+    if (sameKind) sameKind.push(record);
+    else this.customersByKind.set(record.kind, [record]);
   }
 
   private index(tx: StoredTransaction): void {
@@ -295,12 +305,12 @@ export class Store {
 
   /** The records of `kind`, oldest first. */
   customerRecords<K extends CustomerRecordKind>(kind: K): CustomerRecordOf<K>[] {
-    return this.db.data.customerRecords.filter((r): r is CustomerRecordOf<K> => r.kind === kind);
+    return [...(this.customersByKind.get(kind) ?? [])] as CustomerRecordOf<K>[];
   }
 
   addCustomerRecord(record: CustomerRecord): void {
     this.db.data.customerRecords.push(record);
-    this.customerIndex.set(SECTION_OF.customerRecords.key(record), record);
+    this.indexCustomer(record);
     this.next.records.add(record);
     this.next.created.add(record);
   }
