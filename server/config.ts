@@ -102,6 +102,10 @@ const MAX_LATENCY_MS = 120_000;
 function parseLatency(values: string[]): DurationRange | undefined {
   const text = last(values).trim();
   if (text === '' || text === '0' || text === 'none') return undefined;
+  // Elsewhere a bare number is seconds; a latency meant in milliseconds would then hold every answer a minute.
+  if (text.split('..').some((end) => /^\s*\d+(\.\d+)?\s*$/.test(end))) {
+    throw new ConfigError(`latency "${text}" needs a unit on each end, such as 50ms or 20ms..80ms`);
+  }
   const range = parseDurationRange(text, settingDuration);
   if (!range || (range.maxMs ?? range.minMs) > MAX_LATENCY_MS) {
     throw new ConfigError(`latency "${text}" must be a duration or a range of them up to 2 minutes, such as 50ms or 20ms..80ms (0 = none)`);

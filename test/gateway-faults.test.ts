@@ -300,6 +300,8 @@ describe('latency', () => {
     expect(loadConfig(['--latency', '0'], {}).latency).toBeUndefined();
     expect(() => loadConfig(['--latency', '80ms..20ms'], {})).toThrow(ConfigError);
     expect(() => loadConfig(['--latency', '5m'], {})).toThrow(/up to 2 minutes/);
+    // A bare number would be seconds, as everywhere else: a unit is asked for instead.
+    for (const bare of ['50', '20..80ms', '20ms..80']) expect(() => loadConfig(['--latency', bare], {}), bare).toThrow(/needs a unit on each end/);
   });
 
   it('the library option holds back every gateway answer (errors too), never /_mock or the pages', async () => {
