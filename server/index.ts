@@ -133,10 +133,10 @@ export interface LoggedRequest extends Omit<StoredRequest, 'at'> {
   at: string;
 }
 
-/** A scenario as a merchant writes it (the format of scenario files, schemas/scenario.json). */
 /** One gateway answer's fault in a scenario file: `delay` fixed (`'2s'`) or a range (`'200ms..2s'`); `{}` lets a request pass. */
 export type ScenarioFault = Omit<GatewayFault, 'delayMs' | 'delayMaxMs'> & { delay?: Duration };
 
+/** A scenario as a merchant writes it (the format of scenario files, schemas/scenario.json). */
 export interface Scenario {
   name: string;
   description?: string;
