@@ -60,7 +60,11 @@ describe('open VAs', () => {
     const first = await register(body);
     const again = await register(body);
     expect(again.body.paymentCode).toBe(first.body.paymentCode);
-    expect((await gw().get('/_mock/open-vas')).body.total).toBe(1);
+    const list = (await gw().get('/_mock/open-vas')).body;
+    expect(list).toMatchObject({ total: 1, limit: 100, offset: 0, items: [{ paymentCode: first.body.paymentCode }] });
+    // The list leaves each VA's payments out (they are in the one-VA view) so it stays small.
+    expect(list.items[0]).not.toHaveProperty('payments');
+    expect((await gw().get('/_mock/open-vas').query({ offset: 1 })).body).toMatchObject({ total: 1, items: [] });
     const other = await register({ ...body, customer: { ...CUSTOMER, id: 'someone-else' } });
     expect(other.status).toBe(409);
     expect(other.body).toMatchObject({ responseCode: '4090001', responseMessage: 'Duplicate Payment Code' });
@@ -178,6 +182,10 @@ describe('open VAs', () => {
     expect((await pay(code, { amount: 5, merchantId: 'nobody' })).status).toBe(404);
     expect((await gw().get('/_mock/open-vas?status=GONE')).status).toBe(400);
     expect((await gw().get('/_mock/open-vas?channel=qris')).status).toBe(400);
+    for (const query of ['merchantId[]=x', 'status=ACTIVE&status=DELETED', 'owner=x', 'limit=0', 'offset=1.5']) {
+      const refused = await gw().get(`/_mock/open-vas?${query}`);
+      expect([refused.status, refused.headers['content-type']], query).toEqual([400, expect.stringContaining('application/problem+json')]);
+    }
     const one = await gw().get(`/_mock/open-vas/vabca/${code}`);
     expect(one.body).toMatchObject({ merchantId: MERCHANT.id, paymentCode: code, status: 'ACTIVE', customer: CUSTOMER });
   });

@@ -104,6 +104,8 @@ describe('the control API document', () => {
     await described('GET', '/_mock/saved-cards/{token}', api().get('/_mock/saved-cards/abc'), 400);
     await described('GET', '/_mock/saved-cards/{token}', api().get(`/_mock/saved-cards/${'f'.repeat(64)}`), 404);
     await described('GET', '/_mock/saved-cards', api().get('/_mock/saved-cards').query({ merchantId: 'NOPE' }), 200);
+    await described('GET', '/_mock/saved-cards', api().get('/_mock/saved-cards').query({ limit: 1, offset: 1 }), 200);
+    await described('GET', '/_mock/saved-cards', api().get('/_mock/saved-cards').query({ owner: 'ana' }), 400);
     const badNumber = { ...seed, number: '4111111111111112' };
     await described('POST', '/_mock/saved-cards', api().post('/_mock/saved-cards').send(badNumber), 400);
     await described('POST', '/_mock/saved-cards', api().post('/_mock/saved-cards').send({ ...seed, merchantId: 'NOPE' }), 404);
@@ -123,6 +125,8 @@ describe('the control API document', () => {
     expect(one.charges.length).toBeGreaterThan(0);
     const list = await described('GET', '/_mock/subscriptions', api().get('/_mock/subscriptions').query({ state: 'active' }), 200);
     expect(list.total).toBe(1);
+    await described('GET', '/_mock/subscriptions', api().get('/_mock/subscriptions').query({ limit: 1, offset: 0 }), 200);
+    await described('GET', '/_mock/subscriptions', api().get('/_mock/subscriptions').query({ state: 'bogus' }), 400);
     const verb = (name: string) => api().post(`/_mock/subscriptions/SUB-DOC-1/${name}`).set('X-Finnet-Mock', '1');
     for (const name of ['pause', 'resume', 'fail-next', 'cancel']) await described('POST', '/_mock/subscriptions/{id}/{verb}', verb(name), 200);
     await described('POST', '/_mock/subscriptions/{id}/{verb}', verb('pause'), 409);
@@ -144,7 +148,9 @@ describe('the control API document', () => {
     expect(paid.transaction.status).toBe('PAID');
     const one = await described('GET', '/_mock/open-vas/{sofId}/{paymentCode}', api().get(`/_mock/open-vas/vabca/${code}`), 200);
     expect(one.payments).toHaveLength(1);
-    await described('GET', '/_mock/open-vas', api().get('/_mock/open-vas').query({ merchantId: MERCHANT.id, channel: 'vabca', status: 'ACTIVE' }), 200);
+    const list = await described('GET', '/_mock/open-vas', api().get('/_mock/open-vas').query({ merchantId: MERCHANT.id, channel: 'vabca', status: 'ACTIVE', limit: 10 }), 200);
+    expect(list.items[0]).not.toHaveProperty('payments');
+    await described('GET', '/_mock/open-vas', api().get('/_mock/open-vas').query({ offset: 'x' }), 400);
     await described('GET', '/_mock/open-vas', api().get('/_mock/open-vas').query({ status: 'GONE' }), 400);
     await described('GET', '/_mock/open-vas/{sofId}/{paymentCode}', api().get('/_mock/open-vas/vabca/8804483313131313'), 404);
     await described('POST', '/_mock/open-vas/{sofId}/{paymentCode}/pay', api().post(`/_mock/open-vas/vabca/${code}/pay`).send({ amount: 0 }), 400);

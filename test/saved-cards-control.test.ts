@@ -30,6 +30,9 @@ describe('control API /_mock/saved-cards', () => {
     expect((await api().get('/_mock/saved-cards').query({ merchantId: MERCHANT.id })).body.total).toBe(2);
     expect((await api().get('/_mock/saved-cards').query({ customerId: 'ana@example.com' })).body.items.map((c: any) => c.token)).toEqual([other.token, visa.token]);
     expect((await api().get('/_mock/saved-cards').query({ merchantId: MERCHANT.id, customerId: 'ana@example.com' })).body.items).toEqual([visa]);
+    // Pages, newest first: the total counts every match.
+    expect((await api().get('/_mock/saved-cards').query({ limit: 2 })).body).toMatchObject({ total: 3, limit: 2, offset: 0, items: [{ token: other.token }, { token: amex.token }] });
+    expect((await api().get('/_mock/saved-cards').query({ limit: 2, offset: 2 })).body).toMatchObject({ total: 3, limit: 2, offset: 2, items: [{ token: visa.token }] });
     expect((await api().get(`/_mock/saved-cards/${amex.token}`)).body).toEqual(amex);
     const deleted = await api().delete(`/_mock/saved-cards/${amex.token}`).set('X-Finnet-Mock', '1');
     expect(deleted.status).toBe(200);
@@ -56,7 +59,13 @@ describe('control API /_mock/saved-cards', () => {
     await problem(await api().delete('/_mock/saved-cards/abc').set('X-Finnet-Mock', '1'), 400, 'Bad token');
     await problem(await api().delete(`/_mock/saved-cards/${NOT_A_TOKEN}`).set('X-Finnet-Mock', '1'), 404, 'Saved card not found');
     const unknownFilter = await api().get('/_mock/saved-cards').query({ merchantId: 'NOPE' });
-    expect([unknownFilter.status, unknownFilter.body]).toEqual([200, { total: 0, items: [] }]);
+    expect([unknownFilter.status, unknownFilter.body]).toEqual([200, { total: 0, limit: 100, offset: 0, items: [] }]);
+    // A filter given twice, as a list or an object, or not a filter at all, is refused instead of listing everything.
+    await problem(await api().get('/_mock/saved-cards?merchantId[]=NOPE'), 400, 'Bad saved card filter');
+    await problem(await api().get('/_mock/saved-cards?customerId=a&customerId=b'), 400, 'Bad saved card filter');
+    await problem(await api().get('/_mock/saved-cards?owner=ana'), 400, 'Bad saved card filter');
+    await problem(await api().get('/_mock/saved-cards?limit=0'), 400, 'Bad paging');
+    await problem(await api().get('/_mock/saved-cards?offset=-1'), 400, 'Bad paging');
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: 7, customerId: 'a', number: '4111111111111111' }), 400, 'Bad merchantId');
     await problem(await api().post('/_mock/saved-cards').send([1]), 400, 'Body required');
     await problem(await api().post('/_mock/saved-cards').send({ merchantId: 'NOPE', customerId: 'a', number: '4111111111111111' }), 404, 'Unknown merchant');

@@ -204,6 +204,14 @@ describe('the control API', () => {
     const list = (await request(srv).get('/_mock/subscriptions').expect(200)).body;
     expect(list.items.map((s: any) => s.id)).toContain(sub.id);
     expect((await request(srv).get('/_mock/subscriptions').query({ state: 'ended' }).expect(200)).body.items).toEqual([]);
+    expect((await request(srv).get('/_mock/subscriptions').query({ limit: 1, offset: 0 }).expect(200)).body).toMatchObject({ limit: 1, offset: 0, items: [{ id: sub.id }] });
+    expect((await request(srv).get('/_mock/subscriptions').query({ offset: list.total }).expect(200)).body).toMatchObject({ total: list.total, items: [] });
+    // A state that is none, a filter as a list, an unknown filter and bad paging are refused, not answered with everything or nothing.
+    for (const query of ['state=bogus', 'merchantId[]=x', 'state=active&state=paused', 'customer=x', 'limit=1001', 'offset=x']) {
+      const refused = await request(srv).get(`/_mock/subscriptions?${query}`).expect(400);
+      expect(refused.headers['content-type'], query).toContain('application/problem+json');
+    }
+    expect((await request(srv).get('/_mock/subscriptions?state=bogus')).body.detail).toContain('active, paused, cancelled, ended');
     expect((await request(srv).get('/_mock/subscriptions/NOPE').expect(404)).body.title).toBe('Subscription not found');
     await request(srv).get(`/_mock/subscriptions/${sub.id}`).query({ merchantId: OTHER_MERCHANT.id }).expect(404);
     await request(srv).get(`/_mock/subscriptions/${sub.id}`).query({ merchantId: 'GHOST' }).expect(404);

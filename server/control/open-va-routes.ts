@@ -5,25 +5,25 @@ import type { AppContext } from '../operations/context.js';
 import { objectOf } from '../support/json.js';
 import { openVaStatus, transferPagePath, type OpenVaStatus } from '../transactions/open-vas.js';
 import { sendProblem } from './problem.js';
+import { answering, filtersOf, iso, oneOf, paged, Problem, text } from './query.js';
 import { transactionSummary } from './views.js';
 
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 const STATUSES: readonly OpenVaStatus[] = ['ACTIVE', 'DELETED'];
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** An open VA as the control API and the library show it: its data, status, payments (as order summaries) and transfer page. */
-export function openVaView(ctx: AppContext, va: OpenVa): Record<string, unknown> {
+/** An open VA as a list shows it: its data, status and transfer page (its payments are in the one-VA view). */
+export function openVaSummary(ctx: AppContext, va: OpenVa): Record<string, unknown> {
   return {
     merchantId: va.merchantId, channel: va.channel, paymentCode: va.paymentCode, status: openVaStatus(va),
     customer: { ...va.customer }, callbackUrl: va.callbackUrl ?? null, scenario: va.scenario ?? null,
     createdAt: iso(va.createdAt), updatedAt: iso(va.updatedAt), deletedAt: iso(va.deletedAt),
     scheduledTransfer: va.scheduledTransfer ? { at: iso(va.scheduledTransfer.at), amount: va.scheduledTransfer.amount } : null,
     transferPage: `${ctx.publicUrl()}${transferPagePath(va)}`,
-    payments: ctx.openVas.paymentsOf(va).map(transactionSummary),
   };
+}
+
+/** An open VA as the control API and the library show it: its summary and its payments (as order summaries). */
+export function openVaView(ctx: AppContext, va: OpenVa): Record<string, unknown> {
+  return { ...openVaSummary(ctx, va), payments: ctx.openVas.paymentsOf(va).map(transactionSummary) };
 }
 
 /** Why a VA named by the control API cannot be used, as problem+json. */
@@ -49,21 +49,15 @@ export function openVaControlRoutes(ctx: AppContext): Router {
   const router = express.Router();
   const problem = (res: Response, lookup: Exclude<Lookup, { va: OpenVa }>) => sendProblem(res, lookup.status, lookup.title, lookup.detail);
 
-  router.get('/open-vas', (req: Request, res: Response) => {
-    const status = text(req.query.status);
-    if (status !== undefined && !STATUSES.includes(status as OpenVaStatus)) {
-      return sendProblem(res, 400, 'Bad open VA filter', `status must be ${STATUSES.join(' or ')}`);
-    }
-    const channel = text(req.query.channel);
+  router.get('/open-vas', answering((req: Request, res: Response) => {
+    const { merchantId, channel, status: given } = filtersOf(req, ['merchantId', 'channel', 'status'], 'Bad open VA filter');
+    const status = oneOf(given, STATUSES, 'status', 'Bad open VA filter');
     if (channel !== undefined && !CHANNELS.some((c) => c.family === 'va' && (c.type === channel || c.aliases.includes(channel)))) {
-      return sendProblem(res, 400, 'Bad open VA filter', `channel must be a VA channel (${CHANNELS.filter((c) => c.family === 'va').map((c) => c.type).join(', ')})`);
+      throw new Problem(400, 'Bad open VA filter', `channel must be a VA channel (${CHANNELS.filter((c) => c.family === 'va').map((c) => c.type).join(', ')})`);
     }
-    const items = ctx.openVas.list({
-      ...(text(req.query.merchantId) ? { merchantId: text(req.query.merchantId) } : {}),
-      ...(channel ? { channel } : {}), ...(status ? { status: status as OpenVaStatus } : {}),
-    }).reverse().map((va) => openVaView(ctx, va));
-    res.json({ total: items.length, items });
-  });
+    const found = ctx.openVas.list({ ...(merchantId ? { merchantId } : {}), ...(channel ? { channel } : {}), ...(status ? { status } : {}) });
+    res.json(paged(req, found.reverse(), (va) => openVaSummary(ctx, va)));
+  }));
 
   router.get('/open-vas/:sofId/:paymentCode', (req: Request, res: Response) => {
     const lookup = lookUpOpenVa(ctx, String(req.params.sofId), String(req.params.paymentCode), text(req.query.merchantId));

@@ -196,7 +196,7 @@ function schemas(): Json {
         createdAt: iso, deletedAt: nullable(iso), deleted: { type: 'boolean' },
       },
     },
-    SavedCardList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('SavedCard') } } },
+    SavedCardList: { type: 'object', required: ['total', 'limit', 'offset', 'items'], properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: ref('SavedCard') } } },
     SavedCardSeed: {
       type: 'object', required: ['customerId', 'number'],
       properties: {
@@ -237,21 +237,26 @@ function schemas(): Json {
         },
       },
     },
-    SubscriptionList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('Subscription') } } },
-    OpenVa: {
-      type: 'object',
+    SubscriptionList: { type: 'object', required: ['total', 'limit', 'offset', 'items'], properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: ref('Subscription') } } },
+    OpenVaSummary: {
+      type: 'object', description: 'An open VA as a list shows it (its payments are in GET /_mock/open-vas/{sofId}/{paymentCode}).',
       required: ['merchantId', 'channel', 'paymentCode', 'status', 'customer', 'callbackUrl', 'scenario', 'createdAt', 'updatedAt', 'deletedAt', 'scheduledTransfer',
-        'transferPage', 'payments'],
+        'transferPage'],
       properties: {
         merchantId: { type: 'string' }, channel: { enum: VA_CHANNELS.map((c) => c.type) }, paymentCode: { type: 'string' }, status: { enum: ['ACTIVE', 'DELETED'] },
         customer: { type: 'object', properties: Object.fromEntries(['id', 'email', 'firstName', 'lastName', 'mobilePhone'].map((k) => [k, { type: 'string' }])) },
         callbackUrl: nullable({ type: 'string' }), scenario: nullable({ type: 'string' }), createdAt: iso, updatedAt: nullable(iso), deletedAt: nullable(iso),
         scheduledTransfer: nullable({ type: 'object', required: ['at', 'amount'], properties: { at: iso, amount: { type: 'integer' } } }),
         transferPage: { type: 'string', format: 'uri', description: 'The shopper\'s transfer page for this VA.' },
-        payments: { type: 'array', items: ref('TransactionSummary'), description: 'Each transfer as an order, oldest first.' },
       },
     },
-    OpenVaList: { type: 'object', required: ['total', 'items'], properties: { total: { type: 'integer' }, items: { type: 'array', items: ref('OpenVa') } } },
+    OpenVa: {
+      allOf: [ref('OpenVaSummary'), {
+        type: 'object', required: ['payments'],
+        properties: { payments: { type: 'array', items: ref('TransactionSummary'), description: 'Each transfer as an order, oldest first.' } },
+      }],
+    },
+    OpenVaList: { type: 'object', required: ['total', 'limit', 'offset', 'items'], properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: ref('OpenVaSummary') } } },
     OpenVaTransfer: {
       type: 'object', required: ['amount'],
       properties: { amount: { type: 'integer', minimum: 1, description: 'Whole rupiah: an open VA takes any amount.' }, merchantId: { type: 'string', minLength: 1 } },
@@ -378,9 +383,9 @@ function paths(): Json {
     },
     '/_mock/saved-cards': {
       get: op('listSavedCards', 'Saved cards, newest first, deleted ones too', 'Saved cards', {
-        parameters: [query('merchantId', 'Only this merchant\'s.'), query('customerId', 'Only this customer\'s (`customer.id`).')],
-        responses: ok('Saved cards', ref('SavedCardList')),
-      }),
+        parameters: [query('merchantId', 'Only this merchant\'s.'), query('customerId', 'Only this customer\'s (`customer.id`).'), ...PAGING],
+        responses: ok('A page of saved cards', ref('SavedCardList')),
+      }, ['BadRequest']),
       post: op('saveCard', 'Save a card for a customer, as a captured TO_BE_STORED order would (the same live card again answers its token)', 'Saved cards', {
         requestBody: body(ref('SavedCardSeed'), { merchantId: 'FINPAY770', customerId: 'hajar@yahoo.com', number: '5123450000000008' }),
         responses: {
@@ -397,9 +402,9 @@ function paths(): Json {
     },
     '/_mock/subscriptions': {
       get: op('listSubscriptions', 'Subscriptions, newest first', 'Subscriptions', {
-        parameters: [MERCHANT_ID, query('state', 'Only those in this state.', { enum: ['active', 'paused', 'cancelled', 'ended'] })],
-        responses: ok('Subscriptions', ref('SubscriptionList')),
-      }),
+        parameters: [MERCHANT_ID, query('state', 'Only those in this state.', { enum: ['active', 'paused', 'cancelled', 'ended'] }), ...PAGING],
+        responses: ok('A page of subscriptions', ref('SubscriptionList')),
+      }, ['BadRequest']),
     },
     '/_mock/subscriptions/{id}': {
       get: op('getSubscription', 'A subscription with its charges', 'Subscriptions', {
@@ -418,12 +423,12 @@ function paths(): Json {
       }, ['NotFound', 'Conflict'], true),
     },
     '/_mock/open-vas': {
-      get: op('listOpenVas', 'Open VAs, newest first, with their payments', 'Open VAs', {
+      get: op('listOpenVas', 'Open VAs, newest first (without their payments: see one VA)', 'Open VAs', {
         parameters: [
           MERCHANT_ID, query('channel', 'Only this VA channel.', { enum: VA_CHANNELS.flatMap((c) => [c.type, ...c.aliases]) }),
-          query('status', 'Only ACTIVE or DELETED ones.', { enum: ['ACTIVE', 'DELETED'] }),
+          query('status', 'Only ACTIVE or DELETED ones.', { enum: ['ACTIVE', 'DELETED'] }), ...PAGING,
         ],
-        responses: ok('Open VAs', ref('OpenVaList')),
+        responses: ok('A page of open VAs', ref('OpenVaList')),
       }, ['BadRequest']),
     },
     '/_mock/open-vas/{sofId}/{paymentCode}': {

@@ -10,6 +10,7 @@ import { csrfGuard } from './csrf-guard.js';
 import { jsonShapeProblem } from '../gateway/json-body.js';
 import { controlDocument, gatewayDocument } from './openapi.js';
 import { sendProblem } from './problem.js';
+import { filtersOf, page, Problem, text } from './query.js';
 import { subscriptionRoutes } from './subscription-routes.js';
 import { explainSignature } from './signature-explainer.js';
 import { openVaControlRoutes } from './open-va-routes.js';
@@ -20,6 +21,9 @@ import { REQUEST_FILTERS, readRequestFilter } from '../operations/request-log.js
 import { CALLBACK_HEALTH, callbackHealth, readCallbackHealth } from '../operations/callback-health.js';
 
 const MAX_WAIT_MS = 120_000;
+
+/** The filters of `GET /_mock/transactions` (besides limit and offset). */
+const TRANSACTION_FILTERS = ['status', 'merchantId', 'channel', 'callback'] as const;
 
 /** Each refused operation as problem+json: its status and title (the detail is the operation's own sentence). */
 const PROBLEMS: Record<OperationRefusal, { status: number; title: string }> = {
@@ -33,33 +37,6 @@ const PROBLEMS: Record<OperationRefusal, { status: number; title: string }> = {
   'bad-time': { status: 400, title: 'Bad time' },
   'bad-amount': { status: 400, title: 'Bad amount' },
 };
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-const MAX_PAGE = 1000;
-
-/** What `GET /_mock/transactions` reads from its query. */
-const TRANSACTION_QUERY: ReadonlySet<string> = new Set(['status', 'merchantId', 'channel', 'callback', 'limit', 'offset']);
-
-/** `limit` (1-1000, default 100) and `offset` (default 0) of a list; anything else is refused, not guessed at. */
-function page(req: Request): { limit: number; offset: number } {
-  const read = (name: 'limit' | 'offset', fallback: number, min: number, max: number): number => {
-    const given = req.query[name];
-    if (given === undefined || given === '') return fallback;
-    const value = typeof given === 'string' && /^\d{1,15}$/.test(given) ? Number(given) : NaN;
-    if (!(value >= min && value <= max)) throw new Problem(400, 'Bad paging', `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(given)}`);
-    return value;
-  };
-  return { limit: read('limit', 100, 1, MAX_PAGE), offset: read('offset', 0, 0, Number.MAX_SAFE_INTEGER) };
-}
-
-class Problem extends Error {
-  constructor(readonly status: number, readonly title: string, detail: string) {
-    super(detail);
-  }
-}
 
 /** What a successful operation gave; a refused one is thrown as its problem. */
 function accepted<T>(outcome: Outcome<T>): T {
@@ -126,13 +103,7 @@ export function controlRouter(ctx: AppContext): Router {
   }));
 
   router.get('/transactions', handle((req, res) => {
-    // Each filter is one text value; a list or an object (`?status[]=PAID`) would otherwise be no filter at all.
-    for (const [name, value] of Object.entries(req.query)) {
-      if (!TRANSACTION_QUERY.has(name)) throw new Problem(400, 'Bad transaction filter', `${name.slice(0, 100)} is not a filter (filters: ${[...TRANSACTION_QUERY].join(', ')})`);
-      if (typeof value !== 'string') throw new Problem(400, 'Bad transaction filter', `${name} must be a single value`);
-    }
-    const { status, merchantId, channel } = { status: text(req.query.status), merchantId: text(req.query.merchantId), channel: text(req.query.channel) };
-    const given = text(req.query.callback);
+    const { status, merchantId, channel, callback: given } = filtersOf(req, TRANSACTION_FILTERS, 'Bad transaction filter');
     const callback = given === undefined ? undefined : readCallbackHealth(given);
     if (callback === null) throw new Problem(400, 'Bad callback filter', `callback must be one of ${CALLBACK_HEALTH.join(', ')}`);
     const { limit, offset } = page(req);

@@ -4,15 +4,10 @@ import type { SavedCard } from '../model/saved-card.js';
 import type { AppContext } from '../operations/context.js';
 import { objectOf } from '../support/json.js';
 import { sendProblem } from './problem.js';
+import { answering, filtersOf, iso, paged, text } from './query.js';
 
 const TOKEN = /^[0-9a-fA-F]{64}$/;
 const MAX_CUSTOMER_ID = 320;
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** A saved card as the control API and the library show it: the token, whose it is, the card, and when it was saved or deleted. */
 export function savedCardView(card: SavedCard): Record<string, unknown> {
@@ -37,13 +32,11 @@ export function savedCardControlRoutes(ctx: AppContext): Router {
     return card;
   };
 
-  router.get('/saved-cards', (req, res) => {
+  router.get('/saved-cards', answering((req, res) => {
     // Filters, as on /_mock/transactions: one that matches nothing gives an empty list.
-    const merchantId = text(req.query.merchantId);
-    const customerId = text(req.query.customerId);
-    const items = savedCards.list({ merchantId, customerId }).reverse().map(savedCardView);
-    res.json({ total: items.length, items });
-  });
+    const { merchantId, customerId } = filtersOf(req, ['merchantId', 'customerId'], 'Bad saved card filter');
+    res.json(paged(req, savedCards.list({ merchantId, customerId }).reverse(), savedCardView));
+  }));
 
   router.get('/saved-cards/:token', (req, res) => {
     const card = one(req, res);

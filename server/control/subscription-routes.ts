@@ -1,14 +1,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { AppContext } from '../operations/context.js';
-import type { Subscription } from '../model/subscription.js';
+import type { Subscription, SubscriptionState } from '../model/subscription.js';
 import { SUBSCRIPTION_VERBS, type SubscriptionVerb } from '../transactions/subscriptions.js';
 import { sendProblem } from './problem.js';
+import { answering, filtersOf, iso, oneOf, paged, text } from './query.js';
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+/** The states a subscription list can be filtered by. */
+const STATES: readonly SubscriptionState[] = ['active', 'paused', 'cancelled', 'ended'];
 
 /** A subscription as the control API shows it: times in ISO-8601, charges (read from their orders) with their order ids. */
 export function subscriptionView(ctx: Pick<AppContext, 'subscriptions'>, sub: Subscription): Record<string, unknown> {
@@ -41,12 +39,11 @@ export function subscriptionRoutes(ctx: AppContext): Router {
     return found[0];
   };
 
-  router.get('/subscriptions', (req, res) => {
-    const merchantId = text(req.query.merchantId);
-    const state = text(req.query.state);
-    const items = subscriptions.list(merchantId).filter((s) => !state || s.state === state).reverse().map((s) => subscriptionView(ctx, s));
-    res.json({ total: items.length, items });
-  });
+  router.get('/subscriptions', answering((req, res) => {
+    const { merchantId, state: given } = filtersOf(req, ['merchantId', 'state'], 'Bad subscription filter');
+    const state = oneOf(given, STATES, 'state', 'Bad subscription filter');
+    res.json(paged(req, subscriptions.list(merchantId).filter((s) => !state || s.state === state).reverse(), (s) => subscriptionView(ctx, s)));
+  }));
 
   router.get('/subscriptions/:id', (req, res) => {
     const sub = one(req, res);

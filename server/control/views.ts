@@ -5,8 +5,7 @@ import type { Scenario } from '../model/scenario.js';
 import type { StoredTransaction } from '../model/transaction.js';
 import { requestOf } from '../model/initiate-request.js';
 import { initiateAnswer } from '../channels/initiate-responses.js';
-
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+import { iso } from './query.js';
 
 /** A callback with its attempts, times as ISO strings. */
 export function deliveryView(d: Delivery): Record<string, unknown> {
