@@ -131,4 +131,13 @@ describe('log levels and formats', () => {
     createLogger('silent', (line) => lines.push(line)).error('nothing either');
     expect(lines).toHaveLength(1);
   });
+
+  it('says which levels it writes, so a line that costs work is built only then', () => {
+    const levels = ['error', 'warn', 'info', 'debug'] as const;
+    for (const format of ['human', 'json'] as const) {
+      const warn = createLogger('warn', { format, write: () => {} });
+      expect(levels.map((l) => warn.enabled(l)), format).toEqual([true, true, false, false]);
+      expect(levels.some((l) => createLogger('silent', { format, write: () => {} }).enabled(l)), format).toBe(false);
+    }
+  });
 });

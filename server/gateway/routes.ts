@@ -183,6 +183,7 @@ export function gatewayRouter(ctx: AppContext): Router {
     res.locals.exchange = ex;
     res.once('close', () => {
       ctx.requestLog.record(ex, at);
+      if (!ctx.logger.enabled('info')) return;
       const line = requestLine(ex, operationOf(ex));
       ctx.logger.info(line.text, line.fields);
     });

@@ -63,9 +63,10 @@ const TEXT_EXCERPT = 512;
 /**
  * The first `max` characters as a string of their own: a plain `slice` is a view that keeps the whole
  * request (a 1 MB body, or a 1 MB order id from JSON.parse) alive for as long as the entry lives.
+ * A text that fits is kept as it is: the texts that would pin a whole request are the long ones.
  */
 function excerpt(text: string, max: number): string {
-  return Buffer.from(text.slice(0, max), 'utf16le').toString('utf16le');
+  return text.length <= max ? text : Buffer.from(text.slice(0, max), 'utf16le').toString('utf16le');
 }
 
 function short(text: string | null | undefined): string | null {

@@ -16,6 +16,8 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   debug(message: string, fields?: LogFields): void;
+  /** Whether lines of `level` are written: a line that costs work to build is built only then. */
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 /** A logger that may still hold lines on their way out. */
@@ -67,16 +69,17 @@ export function createLogger(level: LogLevel, options: LoggerOptions | LoggerOpt
   const { format = 'human', write } = typeof options === 'function' ? { write: options } : options;
   const out = write ? { write, flush: () => Promise.resolve() } : stderrOutput();
   const flush = (withinMs = 1000) => out.flush(withinMs);
+  const rank = LOG_LEVELS.indexOf(level);
+  const enabled = (lvl: LogLevel) => LOG_LEVELS.indexOf(lvl) <= rank;
   if (format === 'json') {
     const json = pino({
       level, base: null, timestamp: () => `,"time":"${new Date(realNow()).toISOString()}"`, formatters: { level: (label) => ({ level: label }) },
     }, out);
     const at = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, fields?: LogFields) => (fields ? json[lvl](fields, message) : json[lvl](message));
-    return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), flush };
+    return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), enabled, flush };
   }
-  const rank = LOG_LEVELS.indexOf(level);
   const at = (lvl: LogLevel) => (message: string) => {
-    if (LOG_LEVELS.indexOf(lvl) <= rank) out.write(`${new Date(realNow()).toISOString()} ${lvl.padEnd(5)} ${message}\n`);
+    if (enabled(lvl)) out.write(`${new Date(realNow()).toISOString()} ${lvl.padEnd(5)} ${message}\n`);
   };
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), flush };
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), enabled, flush };
 }
