@@ -236,6 +236,22 @@ describe('chains (sequences) and correlation keys', () => {
     sim.instance.ctx.clock.resume();
   });
 
+  it('the request log shows the scenario header as sent, key included, while the order is under the named scenario', async () => {
+    const header = 'fail-fail-pay; key=log-1';
+    const body = kredivo(16007);
+    const res = await gw('post', 'initiate', { 'X-Finnet-Mock-Scenario': header }).send(body);
+    expect(res.status, res.text).toBe(200);
+    expect(res.headers['x-finnet-mock-scenario']).toBe('fail-fail-pay');
+    await addScenario({ name: 'keyed-504', effects: { faults: { check: { httpStatus: 504 } } } });
+    const orderId = body.order.id;
+    expect((await gw('get', `check/${orderId}`, { 'X-Finnet-Mock-Scenario': 'keyed-504; key=k' })).status).toBe(504);
+    const log = (await api().get('/_mock/requests').query({ orderId })).body.items as { path: string; scenario: string; headers: Record<string, string> }[];
+    expect(log.map((r) => [r.path.slice(GW.length).split('/')[0], r.scenario, r.headers['x-finnet-mock-scenario']])).toEqual([
+      ['check', 'keyed-504', 'keyed-504; key=k'],
+      ['initiate', 'fail-fail-pay', header],
+    ]);
+  });
+
   it('a fault sequence on check-status moves per request of the order', async () => {
     await addScenario({ name: 'check-chain', match: { amount: 16103 }, effects: { faults: { check: [{ httpStatus: 504 }, { responseCode: '5000000' }, {}] } } });
     const id = await initiated(kredivo(16103));

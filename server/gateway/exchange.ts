@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Merchant } from '../model/config.js';
 import { jsonText } from '../model/ordered-json.js';
 import type { GatewayError } from './response-codes.js';
+import type { EarlierMatch } from '../scenarios/registry.js';
 import { realMonotonicNow } from '../support/real-time.js';
 
 /** One gateway request and what is learnt about it on the way (for the answer and the request log). */
@@ -17,6 +18,10 @@ export interface Exchange {
   bodyText?: string;
   orderId?: string;
   scenario?: string;
+  /** The scenario name `X-Finnet-Mock-Scenario` gives (`flaky; key=k` → `flaky`); the header itself stays as sent, for the request log. */
+  requestedScenario?: string;
+  /** The fault stage's scenario match of an initiate-like body, which admission reuses instead of matching again. */
+  matched?: EarlierMatch;
   error?: GatewayError;
   /** What was expected, when the request was refused (X-Finnet-Mock-Hint). */
   hint?: string;

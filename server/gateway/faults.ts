@@ -64,10 +64,11 @@ const byInitiateBody: Finder = (ex, ctx) => {
   const type = objectOf(body.sourceOfFunds)?.type;
   const channel = type === undefined ? HOSTED : typeof type === 'string' ? channelOf(type) : undefined;
   if (!channel) return undefined;
-  return ctx.scenarios.match({
+  ex.matched = ctx.scenarios.matchOnce({
     merchantId: ex.merchant!.id, channel: channel.type, amount: amountOf(order.amount), orderId: text(order.id),
     email: text(customer.email), phone: text(customer.mobilePhone),
   });
+  return ex.matched.scenario;
 };
 const byOrder: Finder = (ex, ctx) => {
   const id = text(ex.req.params.orderId ?? objectOf(ex.body?.order)?.id);
@@ -139,7 +140,7 @@ export class GatewayFaults {
     if (!operation) throw new Error(`gateway route ${path} has no fault operation in gateway/faults.ts`);
     return async (ex) => {
       const requested = this.requested(ex);
-      const scenario = requested.name === undefined ? FINDERS[operation](ex, this.ctx) : this.ctx.scenarios.get(requested.name);
+      const scenario = requested.name === undefined ? FINDERS[operation](ex, this.ctx) : this.named(ex, requested.name);
       if (requested.name !== undefined && !scenario) {
         const facts = { merchantId: ex.merchant!.id, requestedScenario: requested.name };
         throw REFUSALS['unknown-scenario'].answer(facts).hinted(REFUSALS['unknown-scenario'].hint(facts, this.ctx));
@@ -180,7 +181,13 @@ export class GatewayFaults {
     return { ...scenario, effects: { ...scenario.effects, outcome: { ...outcome, action } } };
   }
 
-  /** The header's scenario name and key; the handlers then see the bare name. */
+  /** The scenario the header names, kept for admission as the match of the request. */
+  private named(ex: Exchange, name: string): Scenario | undefined {
+    ex.matched = this.ctx.scenarios.matchOnce({ requested: name });
+    return ex.matched.scenario;
+  }
+
+  /** The header's scenario name and key; the handlers read the name from `ex.requestedScenario`. */
   private requested(ex: Exchange): Requested {
     const header = ex.req.headers[HEADER];
     const value = Array.isArray(header) ? header[0] : header;
@@ -196,7 +203,7 @@ export class GatewayFaults {
       }
       key = given;
     }
-    ex.req.headers[HEADER] = name;
+    ex.requestedScenario = name;
     if (key !== undefined) this.keys.set(ex, key);
     return { name: name!, ...(key === undefined ? {} : { key }) };
   }

@@ -53,8 +53,7 @@ export function openVaRoutes(kit: GatewayKit): Route[] {
 
   const register: Handler = async (ex) => {
     const request = validBody(ex);
-    const header = ex.req.headers['x-finnet-mock-scenario'];
-    const requested = Array.isArray(header) ? header[0] : header;
+    const requested = ex.requestedScenario;
     const assigned = request.paymentCode === undefined ? undefined : withCheckDigit(request.paymentCode);
     const facts = { ...factsOf(ex, request, assigned), requestedScenario: requested };
     const { va } = kit.accepted(await openVas().register(ex.merchant!.id, request, requested), facts);

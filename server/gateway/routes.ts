@@ -96,14 +96,13 @@ export function gatewayRouter(ctx: AppContext): Router {
     if (failure) throw validationError(failure);
     // A valid body names a known sourceOfFunds.type (the schema's enum), or none at all.
     const channel = requested!;
-    const header = ex.req.headers['x-finnet-mock-scenario'];
-    const requestedScenario = Array.isArray(header) ? header[0] : header;
+    const { requestedScenario } = ex;
     ex.orderId = String((body.order as Record<string, unknown>).id);
     const facts: RefusalFacts = {
       merchantId: ex.merchant!.id, orderId: ex.orderId, channelType: channel.type, requestedScenario,
       callbackUrl: String((body.url as Record<string, unknown>).callbackUrl),
     };
-    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario), facts);
+    const { scenario } = accepted(ctx.transactions.admit(ex.merchant!.id, body, channel, requestedScenario, ex.matched), facts);
     // Two-click: the saved card must be this merchant's and this customer's, and not deleted.
     accepted(ctx.savedCards.admit(ex.merchant!.id, body), { ...facts, cardToken: String(objectOf(body.card)?.token), customerId: String(objectOf(body.customer)?.id) });
     ex.scenario = scenario?.name;

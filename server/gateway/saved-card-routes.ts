@@ -49,15 +49,14 @@ export function savedCardRoutes(kit: GatewayKit): Route[] {
       ex.scenario = earlier.scenario;
       return answerWith(ex, orderId);
     }
-    const header = ex.req.headers['x-finnet-mock-scenario'];
-    const requestedScenario = Array.isArray(header) ? header[0] : header;
+    const { requestedScenario } = ex;
     const card = objectOf(body.card)!;
     const customerId = objectOf(body.customer)?.id;
     const facts: RefusalFacts = {
       merchantId, orderId, channelType: CARD_CHANNEL.type, requestedScenario,
       callbackUrl: String((body.url as Record<string, unknown>).callbackUrl), cardToken: String(card.token), customerId: String(customerId),
     };
-    const { scenario } = kit.accepted(ctx.transactions.admit(merchantId, body, CARD_CHANNEL, requestedScenario), facts);
+    const { scenario } = kit.accepted(ctx.transactions.admit(merchantId, body, CARD_CHANNEL, requestedScenario, ex.matched), facts);
     ex.scenario = scenario?.name;
     kit.accepted(ctx.savedCards.admit(merchantId, body), facts);
     const { tx } = kit.accepted(await ctx.transactions.initiate(merchantId, body, CARD_CHANNEL, scenario, ex.bodyText), facts);

@@ -35,11 +35,28 @@ function matches(match: ScenarioMatch, patterns: Patterns, input: MatchInput): b
   return test(patterns.orderId, input.orderId) && test(patterns.email, input.email) && test(patterns.phone, input.phone);
 }
 
+/** A match made earlier in the same request: what it was matched on and the scenario found (none: no match). */
+export interface EarlierMatch {
+  readonly input: Partial<MatchInput>;
+  readonly scenario: Scenario | undefined;
+  /** The registry's version then: a scenario added, removed, enabled or disabled since makes it stale. */
+  readonly version: number;
+}
+
+const MATCHED_FIELDS = ['merchantId', 'channel', 'amount', 'orderId', 'email', 'phone'] as const;
+
+/** Whether `earlier` was matched on what `input` says, so its scenario is the one `match(input)` finds now. */
+function sameInput(earlier: Partial<MatchInput>, input: MatchInput): boolean {
+  if (input.requested !== undefined) return earlier.requested === input.requested;
+  return earlier.requested === undefined && MATCHED_FIELDS.every((field) => Object.is(earlier[field], input[field]));
+}
+
 /** File scenarios plus those added at run time; runtime ones come first, and the first match wins. */
 export class ScenarioRegistry {
   private runtime: Scenario[] = [];
   /** Compiled patterns of the scenarios held now: removing a scenario frees its patterns. */
   private readonly patterns = new Map<Scenario, Patterns>();
+  private version = 0;
 
   constructor(private readonly fromFiles: readonly Scenario[]) {
     for (const s of fromFiles) this.patterns.set(s, compile(s.match));
@@ -55,7 +72,14 @@ export class ScenarioRegistry {
   }
 
   get(name: string): Scenario | undefined {
-    return this.all().find((s) => s.name === name);
+    return this.find((s) => s.name === name);
+  }
+
+  // Runtime scenarios first, then file ones, without copying the lists (this runs on every initiate).
+  private find(test: (s: Scenario) => boolean): Scenario | undefined {
+    for (const s of this.runtime) if (test(s)) return s;
+    for (const s of this.fromFiles) if (test(s)) return s;
+    return undefined;
   }
 
   /** Adds runtime scenarios, replacing runtime ones of the same name (newest first). */
@@ -64,6 +88,7 @@ export class ScenarioRegistry {
     this.keepRuntime((s) => !names.has(s.name));
     this.runtime = [...scenarios, ...this.runtime];
     for (const s of scenarios) this.patterns.set(s, compile(s.match));
+    this.version++;
   }
 
   /** Removes a runtime scenario (all of them without a name); file scenarios can only be disabled. */
@@ -76,17 +101,29 @@ export class ScenarioRegistry {
   private keepRuntime(keep: (s: Scenario) => boolean): void {
     for (const s of this.runtime) if (!keep(s)) this.patterns.delete(s);
     this.runtime = this.runtime.filter(keep);
+    this.version++;
   }
 
   setEnabled(name: string, enabled: boolean): Scenario | undefined {
     const scenario = this.get(name);
     if (scenario) scenario.enabled = enabled;
+    this.version++;
     return scenario;
   }
 
-  /** The scenario named by the request header (even without criteria), else the first enabled one that matches. */
-  match(input: MatchInput): Scenario | undefined {
-    if (input.requested !== undefined) return this.all().find((s) => s.name === input.requested);
-    return this.all().find((s) => s.enabled && matches(s.match, this.patterns.get(s) ?? compile(s.match), input));
+  /**
+   * The scenario named by the request header (even without criteria), else the first enabled one that matches;
+   * `earlier`'s scenario when that match was made on the same input.
+   */
+  match(input: MatchInput, earlier?: EarlierMatch): Scenario | undefined {
+    if (earlier && earlier.version === this.version && sameInput(earlier.input, input)) return earlier.scenario;
+    if (input.requested !== undefined) return this.get(input.requested);
+    return this.find((s) => s.enabled && matches(s.match, this.patterns.get(s) ?? compile(s.match), input));
+  }
+
+  /** `match` (or the scenario the header names), kept with what it was matched on for a later stage of the request. */
+  matchOnce(input: MatchInput | { requested: string }): EarlierMatch {
+    const scenario = input.requested !== undefined ? this.get(input.requested) : this.match(input as MatchInput);
+    return { input, scenario, version: this.version };
   }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../model/config.js';
 import type { Channel } from '../channels/table.js';
-import type { ScenarioRegistry } from '../scenarios/registry.js';
+import type { EarlierMatch, ScenarioRegistry } from '../scenarios/registry.js';
 import type { InitiateRequest } from '../model/initiate-request.js';
 import type { Scenario } from '../model/scenario.js';
 
@@ -37,9 +37,10 @@ export function callbackHostAllowed(url: string, allowed: readonly string[]): bo
 /**
  * The rules a valid initiate must pass before it is stored, in the order they are checked: the channel is
  * enabled, the callback host allowed, and the scenario it names (if any) exists. The first scenario that
- * matches shapes the order otherwise. Duplicates and replays are decided when the order is stored.
+ * matches shapes the order otherwise (`earlier`'s, when the gateway matched the same input already). Duplicates and
+ * replays are decided when the order is stored.
  */
-export function admit(rules: AdmissionRules, merchantId: string, request: InitiateRequest, channel: Channel, requested?: string): Admission {
+export function admit(rules: AdmissionRules, merchantId: string, request: InitiateRequest, channel: Channel, requested?: string, earlier?: EarlierMatch): Admission {
   if (!channelEnabled(rules.config, merchantId, channel.type)) return { ok: false, refusal: 'channel-disabled' };
   if (!callbackHostAllowed(request.url.callbackUrl ?? '', rules.config.callbackHosts)) return { ok: false, refusal: 'callback-host' };
   const { order, customer } = request;
@@ -47,7 +48,7 @@ export function admit(rules: AdmissionRules, merchantId: string, request: Initia
     merchantId, channel: channel.type, amount: order.amount, orderId: order.id,
     email: customer.email ?? '', phone: customer.mobilePhone ?? '',
     ...(requested === undefined ? {} : { requested }),
-  });
+  }, earlier);
   if (requested !== undefined && !scenario) return { ok: false, refusal: 'unknown-scenario' };
   return scenario ? { ok: true, scenario } : { ok: true };
 }

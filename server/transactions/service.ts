@@ -6,7 +6,7 @@ import type { Delivery, DeliveryAttempt } from '../model/delivery.js';
 import type { VirtualClock } from '../clock/clock.js';
 import type { Config } from '../model/config.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import type { ScenarioRegistry } from '../scenarios/registry.js';
+import type { EarlierMatch, ScenarioRegistry } from '../scenarios/registry.js';
 import type { Scenario } from '../model/scenario.js';
 import type { Store } from '../store/store.js';
 import type { ValueGenerator } from '../support/value-generator.js';
@@ -116,8 +116,8 @@ export class TransactionService {
   }
 
   /** Whether the merchant may initiate this (valid) request, and the scenario that will shape it; `requested` is the one the request names. */
-  admit(merchantId: string, body: JsonObject, channel: Channel, requested?: string): Admission {
-    return admit(this.deps, merchantId, this.typed(body), channel, requested);
+  admit(merchantId: string, body: JsonObject, channel: Channel, requested?: string, earlier?: EarlierMatch): Admission {
+    return admit(this.deps, merchantId, this.typed(body), channel, requested, earlier);
   }
 
   /**
