@@ -74,12 +74,13 @@ export async function startInstance(config: Config, logger: Logger = createLogge
     store, scheduler, clock, generator, config, logger, merchantKey: (id) => merchants.get(id)?.key,
   });
   const transactions = new TransactionService({ store, clock, scheduler, generator, dispatcher, config, scenarios });
-  // A follower of the transactions service from here on: saved-card tokens are set before later followers read them.
   const savedCards = new SavedCardService({ store, clock, generator, transactions });
-  // After saved cards: a subscription keeps the token its first payment saved.
   const subscriptions = new SubscriptionService({ store, clock, scheduler, transactions, logger });
-  transactions.follow(subscriptions);
   const openVas = new OpenVaService({ store, clock, scheduler, generator, config, scenarios, transactions });
+  // Followers are told of each move in this order: saved cards set the order's token before subscriptions read it.
+  transactions.follow(savedCards);
+  transactions.follow(subscriptions);
+  transactions.follow(openVas);
   const stopping = new AbortController();
   // Every request held back (scenario delays, --latency, a page waiting for its callback) listens for the stop.
   setMaxListeners(0, stopping.signal);
@@ -110,7 +111,11 @@ export async function startInstance(config: Config, logger: Logger = createLogge
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  const address = await listen(server, config.port, config.host);
+  // A start that fails here (port taken) must not leave the --record-from shadow simulator running.
+  const address = await listen(server, config.port, config.host).catch(async (err: unknown) => {
+    await recording?.stop();
+    throw err;
+  });
   publicUrl ||= `http://localhost:${address.port}`;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   transactions.restore();

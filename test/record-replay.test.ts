@@ -150,6 +150,16 @@ describe('--record-from', () => {
     expect(res.body.responseMessage).toBe('Bad Request. Body is larger than 1 MB');
     expect(readCassetteFile(cassetteFile).entries).toHaveLength(4);
   });
+
+  it('records requests that arrive together, each once, in a file that stays two-space JSON', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call(recorder, 'GET', `/pg/payment/card/check/${recordedOrder}`)));
+    expect(answers.map((res) => res.status)).toEqual(Array(6).fill(200));
+    const text = readFileSync(cassetteFile, 'utf8');
+    const cassette = JSON.parse(text) as Cassette;
+    expect(cassette.entries).toHaveLength(10);
+    expect(cassette.entries.slice(4).map((e) => e.request.url)).toEqual(Array(6).fill(`/pg/payment/card/check/${recordedOrder}`));
+    expect(text).toBe(`${JSON.stringify(cassette, null, 2)}\n`);
+  });
 });
 
 describe('cassette-to-scenarios', () => {

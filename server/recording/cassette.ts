@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { objectOf } from '../support/json.js';
 
@@ -7,7 +8,7 @@ export const CASSETTE_FORMAT = 'finnet-mock-cassette';
 export const CASSETTE_VERSION = 1;
 /** Recording stops adding entries past this many (the gateway keeps forwarding): a cassette stays reviewable. */
 export const MAX_ENTRIES = 2000;
-/** ...or past this many bytes of file: each entry rewrites the whole file, so the cost per request stays bounded. */
+/** ...or past this many bytes of file: each batch of entries rewrites the whole file, so the cost per request stays bounded. */
 export const MAX_CASSETTE_BYTES = 64 * 1024 * 1024;
 
 /** One recorded request, credentials redacted. */
@@ -126,29 +127,38 @@ export function readCassette(file: string, missing?: () => Cassette): Cassette {
   return parseCassette(text, file);
 }
 
+/** One item of a cassette list as it sits in the file: two-space JSON, indented under its list. */
+export const listed = (item: unknown): string => `    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`;
+
+/** The cassette file's text from its items already serialised by `listed`: a new entry costs its own JSON, not the whole cassette's. */
+export function cassetteText(upstream: string, entries: readonly string[], drift: readonly string[]): string {
+  const list = (items: readonly string[]) => (items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n  ]`);
+  return `{\n  "format": ${JSON.stringify(CASSETTE_FORMAT)},\n  "version": ${CASSETTE_VERSION},\n  "upstream": ${JSON.stringify(upstream)},\n  "entries": ${list(entries)},\n  "drift": ${list(drift)}\n}\n`;
+}
+
 /**
  * Writes `text` to `file` so that a crash at any moment leaves the old file or the new one whole: a temporary
- * file beside it, fsync, rename over, fsync of the folder.
+ * file beside it, fsync, rename over, fsync of the folder; all without blocking the event loop.
  */
-export function writeDurably(file: string, text: string): void {
+export async function writeDurably(file: string, text: string): Promise<void> {
   const folder = dirname(file);
-  mkdirSync(folder, { recursive: true });
+  await mkdir(folder, { recursive: true });
   const temporary = join(folder, `.${file.split(/[\\/]/).pop()}.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
-  const fd = openSync(temporary, 'r');
+  const handle = await open(temporary, 'w');
   try {
-    fsyncSync(fd);
+    await handle.writeFile(text);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
-  renameSync(temporary, file);
+  await rename(temporary, file);
   // The rename is only durable once the folder's entry is; some platforms cannot open a folder (then it is best effort).
   try {
-    const dir = openSync(folder, 'r');
+    const dir = await open(folder, 'r');
     try {
-      fsyncSync(dir);
+      await dir.sync();
     } finally {
-      closeSync(dir);
+      await dir.close();
     }
   } catch {
     /* Windows: folders cannot be fsynced */

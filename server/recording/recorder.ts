@@ -6,7 +6,7 @@ import { hintHeader } from '../gateway/hint-text.js';
 import { GatewayError } from '../gateway/response-codes.js';
 import { objectOf } from '../support/json.js';
 import {
-  MAX_CASSETTE_BYTES, MAX_ENTRIES, writeDurably, type Cassette, type CassetteEntry, type DriftEntry,
+  cassetteText, listed, MAX_CASSETTE_BYTES, MAX_ENTRIES, writeDurably, type Cassette, type CassetteEntry, type DriftEntry,
 } from './cassette.js';
 import { driftBetween } from './drift.js';
 import { credentialsOf, orderIdOf, redacted } from './facts.js';
@@ -49,12 +49,22 @@ function jsonOf(bytes: Buffer): { body: unknown; text?: string } {
  * answer goes back unchanged once the entry (redacted) and any drift are on disk in the cassette.
  */
 export class Recorder {
+  /** Bytes and entries on disk plus those waiting for the next write: the limits count both. */
   private bytes: number;
-  private writing: Promise<void> = Promise.resolve();
+  private count: number;
+  /** The cassette's items as they sit in the file, so a write serialises only the new ones. */
+  private readonly entryTexts: string[];
+  private readonly driftTexts: string[];
+  /** Entries waiting for the next write: requests that arrive during a write go to disk together in the next. */
+  private queue: { entry: CassetteEntry; drift: DriftEntry | undefined; size: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
   private fullNoted = false;
 
-  constructor(private readonly ctx: AppContext, private readonly options: RecorderOptions, private readonly cassette: Cassette) {
-    this.bytes = JSON.stringify(this.cassette).length;
+  constructor(private readonly ctx: AppContext, private readonly options: RecorderOptions, cassette: Cassette) {
+    this.entryTexts = cassette.entries.map(listed);
+    this.driftTexts = cassette.drift.map(listed);
+    this.bytes = JSON.stringify(cassette).length;
+    this.count = cassette.entries.length;
   }
 
   /** The gateway router's front stage: answers every gateway API request itself. */
@@ -120,28 +130,43 @@ export class Recorder {
     return { recordedAt: entry.recordedAt, request: `${entry.request.method} ${entry.request.url}`, ...(entry.orderId === undefined ? {} : { orderId: entry.orderId }), differences };
   }
 
-  /** Adds the entry (and drift) and writes the whole cassette durably; writes take turns. */
+  /** Queues the entry (and drift) for the next durable write of the cassette; answers once it is on disk. */
   private append(entry: CassetteEntry, drift: DriftEntry | undefined): Promise<void> {
     const size = JSON.stringify(entry).length + (drift ? JSON.stringify(drift).length : 0);
-    if (this.cassette.entries.length >= MAX_ENTRIES || this.bytes + size > MAX_CASSETTE_BYTES) {
+    if (this.count >= MAX_ENTRIES || this.bytes + size > MAX_CASSETTE_BYTES) {
       if (!this.fullNoted) this.ctx.logger.warn(`cassette ${this.options.file} is full (${MAX_ENTRIES} entries or ${MAX_CASSETTE_BYTES / 1024 / 1024} MB): requests are still forwarded, no longer recorded`);
       this.fullNoted = true;
       return Promise.resolve();
     }
-    const write = this.writing.then(() => {
-      this.cassette.entries.push(entry);
-      if (drift) this.cassette.drift.push(drift);
-      try {
-        writeDurably(this.options.file, `${JSON.stringify(this.cassette, null, 2)}\n`);
-        this.bytes += size;
-      } catch (err) {
-        this.cassette.entries.pop();
-        if (drift) this.cassette.drift.pop();
-        throw err;
-      }
+    this.count++;
+    this.bytes += size;
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ entry, drift, size, resolve, reject });
+      if (!this.flushing) void this.flush();
     });
-    this.writing = write.catch(() => {});
-    return write;
+  }
+
+  /** Writes the queued entries, one batch at a time; a failed batch is answered as failed and left out of the file. */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      const entries = batch.map((b) => listed(b.entry));
+      const drift = batch.flatMap((b) => (b.drift ? [listed(b.drift)] : []));
+      try {
+        await writeDurably(this.options.file, cassetteText(this.options.upstream, [...this.entryTexts, ...entries], [...this.driftTexts, ...drift]));
+        this.entryTexts.push(...entries);
+        this.driftTexts.push(...drift);
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) {
+          this.count--;
+          this.bytes -= b.size;
+          b.reject(err);
+        }
+      }
+    }
+    this.flushing = false;
   }
 
   private unreachable(ex: Exchange, err: Error): void {

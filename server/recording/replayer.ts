@@ -29,6 +29,8 @@ export class Replayer {
   private readonly takes = new Map<string, Take[]>();
   /** Caller's order id → recorded order id. */
   private readonly bindings = new Map<string, string>();
+  /** Recorded order id → how many callers' ids stand for it, kept with `bindings`. */
+  private readonly taken = new Map<string, number>();
 
   constructor(private readonly ctx: AppContext, cassette: Cassette) {
     for (const entry of cassette.entries) {
@@ -54,9 +56,8 @@ export class Replayer {
     const takes = this.takes.get(matchKey(ex.req.method, ex.req.originalUrl, ex.body, orderId));
     if (!takes) return undefined;
     const bound = orderId === undefined ? undefined : this.bindings.get(orderId);
-    const boundOrders = new Set(this.bindings.values());
     // The order this caller's id already stands for; else a recorded order no caller has taken yet; else the first.
-    const take = takes.find((t) => t.orderId === bound) ?? takes.find((t) => !boundOrders.has(t.orderId)) ?? takes[0]!;
+    const take = takes.find((t) => t.orderId === bound) ?? takes.find((t) => !this.taken.has(t.orderId)) ?? takes[0]!;
     if (orderId !== undefined && take.orderId !== '') this.bind(orderId, take.orderId);
     ex.orderId = orderId;
     // One order's answers come back in the order recorded; the last one repeats.
@@ -66,9 +67,19 @@ export class Replayer {
   }
 
   private bind(callerId: string, recordedId: string): void {
-    this.bindings.delete(callerId);
+    this.unbind(callerId);
     this.bindings.set(callerId, recordedId);
-    if (this.bindings.size > MAX_BINDINGS) this.bindings.delete(this.bindings.keys().next().value!);
+    this.taken.set(recordedId, (this.taken.get(recordedId) ?? 0) + 1);
+    if (this.bindings.size > MAX_BINDINGS) this.unbind(this.bindings.keys().next().value!);
+  }
+
+  private unbind(callerId: string): void {
+    const recordedId = this.bindings.get(callerId);
+    if (recordedId === undefined) return;
+    this.bindings.delete(callerId);
+    const left = this.taken.get(recordedId)! - 1;
+    if (left === 0) this.taken.delete(recordedId);
+    else this.taken.set(recordedId, left);
   }
 
   private send(ex: Exchange, entry: CassetteEntry): void {
