@@ -54,9 +54,7 @@ export function cardTokenOf(request: InitiateRequest): string | undefined {
  * (two-click on the card page, one-click through the gateway), deleted by the merchant.
  */
 export class SavedCardService implements OrderFollower {
-  constructor(private readonly deps: SavedCardDeps) {
-    deps.transactions.follow(this);
-  }
+  constructor(private readonly deps: SavedCardDeps) {}
 
   /** A capture of a `TO_BE_STORED` order saves its card; any move of a `STORED` order records which saved card it was. */
   moved(tx: StoredTransaction, action: Action): SavedCard[] {
@@ -78,8 +76,10 @@ export class SavedCardService implements OrderFollower {
     return created ? [card] : [];
   }
 
-  /** Saves `testCard` for a customer outside any payment (control API, dashboard, library): to charge a card that declines now. */
-  /** Saves a test card for a customer; `created` is false when the customer already had it (its live token is kept). */
+  /**
+   * Saves `testCard` for a customer outside any payment (control API, dashboard, library), to charge a card that
+   * declines now; `created` is false when the customer already had it (its live token is kept).
+   */
   async save(merchantId: string, customerId: string, testCard: TestCard): Promise<{ card: SavedCard; created: boolean }> {
     const kept = this.keep(merchantId, customerId, detailsOf(testCard));
     if (kept.created) await this.deps.store.commit(kept.card);
@@ -159,20 +159,16 @@ export class SavedCardService implements OrderFollower {
 
   /**
    * Charges a pending `STORED` order at once (one-click): FAILURE when its scenario's outcome is `fail` or
-   * its saved test card declines, else CAPTURED (a scenario's later outcome is replaced by this one). Its callback goes out as for any payment.
+   * its saved test card declines, else CAPTURED (a scenario's later outcome is replaced by this one). Its callback
+   * goes out as for any payment. False when the order could not be moved (not pending, or no longer stored).
    */
-  async charge(tx: StoredTransaction): Promise<void> {
+  async charge(tx: StoredTransaction): Promise<boolean> {
     const card = this.cardOf(tx);
-    if (!card || tx.status !== 'REQUEST_INITIATED') return;
-    const testCard = this.testCardOf(card);
-    tx.card = { mask: card.card.mask, info: { ...card.card.info } };
-    tx.checkout.step = 'done';
-    if (tx.scheduledOutcome?.action === 'fail') {
-      await this.deps.transactions.apply(tx, 'fail', `one-click charge on saved card ${card.card.mask}: scenario "${tx.scenario}" fails it`);
-      return;
-    }
-    const outcome = ONE_CLICK_OUTCOMES[testCard.outcome];
-    await this.deps.transactions.apply(tx, outcome.action, `one-click charge on saved card ${card.card.mask}: ${outcome.cause}`);
+    if (!card || tx.status !== 'REQUEST_INITIATED') return false;
+    const outcome = tx.scheduledOutcome?.action === 'fail'
+      ? { action: 'fail' as const, cause: `scenario "${tx.scenario}" fails it` }
+      : ONE_CLICK_OUTCOMES[this.testCardOf(card).outcome];
+    return this.deps.transactions.apply(tx, outcome.action, `one-click charge on saved card ${card.card.mask}: ${outcome.cause}`, { card: card.card });
   }
 
   private newToken(merchantId: string): string {

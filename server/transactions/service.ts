@@ -18,7 +18,7 @@ import type { JsonObject } from '../support/json.js';
 import { jsonTextAt, needsSourceOrder } from '../model/ordered-json.js';
 import { Checkout } from './checkout.js';
 import { appendTimeline } from './timeline.js';
-import type { CheckoutProgress, StoredTransaction } from '../model/transaction.js';
+import type { CardDetails, CheckoutProgress, StoredTransaction } from '../model/transaction.js';
 import type { CustomerRecord } from '../model/customer-record.js';
 
 export interface TransactionDeps {
@@ -38,7 +38,10 @@ export type Done<T = object> = ({ ok: true } & T);
 
 /** A service that keeps records beside orders (saved cards, subscriptions): told of every move of an order, in its write. */
 export interface OrderFollower {
-  /** `action` just moved `tx`, not yet written: the records returned (created or changed) are written with it. */
+  /**
+   * `action` just moved `tx`, not yet written: the records returned (created or changed) are written with it. It may
+   * set the order's fields that come from its records (a saved card's token and card): they are written with the order.
+   */
   moved(tx: StoredTransaction, action: Action): CustomerRecord[];
   /** That write is on disk: schedule what follows from it. */
   written?(tx: StoredTransaction, action: Action): void;
@@ -177,14 +180,19 @@ export class TransactionService {
 
   /**
    * Applies a lifecycle action; false when the order's state does not allow it. The new state is on disk
-   * before the callback it triggers is sent. A refund counts `amount` (default: all that is left).
+   * before the callback it triggers is sent. A refund counts `amount` (default: all that is left); `card`: the
+   * stored card charged without its page (one-click, a subscription), which the order then shows.
    */
-  async apply(tx: StoredTransaction, action: Action, cause: string, options: { amount?: number } = {}): Promise<boolean> {
+  async apply(tx: StoredTransaction, action: Action, cause: string, options: { amount?: number; card?: CardDetails } = {}): Promise<boolean> {
     // An order whose initiate could not be written (or that a reset forgot) has nothing left to move.
     if (!canApply(action, tx) || this.deps.store.getTransaction(tx.merchantId, tx.orderId) !== tx) return false;
     const { clock, generator, store, dispatcher, scheduler } = this.deps;
     const now = clock.now();
     const transition = TRANSITIONS[action];
+    if (options.card) {
+      tx.card = { mask: options.card.mask, info: { ...options.card.info } };
+      tx.checkout.step = 'done';
+    }
     if (action === 'pay') {
       const channel = channelOf(tx.channel) ?? HOSTED;
       const family = FAMILIES[channel.family];
