@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Journal, JournalWriteError, type JournalEntry } from '../server/store/journal.js';
 import type { Instance } from '../server/instance.js';
 import { loadSchemaFile } from '../server/support/schema-files.js';
 import { addMonths, INTERVAL_UNITS } from '../server/transactions/recurring-schedule.js';
@@ -290,3 +291,48 @@ describe('a restart in the middle', () => {
   });
 });
 
+
+describe('a write that fails during a charge', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'finnet-subs-fail-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Fails, once, the journal write that holds order `orderId` in `status`; every other write goes through. */
+  function failWriteOf(orderId: string, status: string) {
+    const append = Journal.prototype.append;
+    let failed = false;
+    const spy = vi.spyOn(Journal.prototype, 'append').mockImplementation(function (this: Journal, entries: readonly JournalEntry[]) {
+      const hit = entries.some((e) => e.t === 'tx' && (e.v as { orderId?: string }).orderId === orderId && (e.v as { status?: string }).status === status);
+      if (failed || !hit) return append.call(this, entries);
+      failed = true;
+      return Promise.reject(new JournalWriteError('ENOSPC'));
+    });
+    return { spy, failed: () => failed };
+  }
+
+  it.each(['REQUEST_INITIATED', 'CAPTURED'])('of its order as %s: the charge is made on the next try, once, and the schedule goes on', async (status) => {
+    const instance = await startTestInstance({ db: join(dir, `${status}.json`) });
+    try {
+      await atT0(instance);
+      const sub = await subscribe({ maxInterval: 3 }, instance);
+      const failing = failWriteOf(`${sub.id}-C1`, status);
+      try {
+        await advance('1 month', instance);
+        expect(failing.failed()).toBe(true);
+      } finally {
+        failing.spy.mockRestore();
+      }
+      const failed = await subscriptionOf(sub.id, instance);
+      expect(failed).toMatchObject({ state: 'active', chargesMade: 0, nextChargeAt: iso(addMonths(T0, 1)) });
+      expect(failed.charges.filter((c: any) => c.status === 'CAPTURED')).toEqual([]);
+      // The next try comes a minute after the one whose write failed.
+      await advance('1m', instance);
+      const charged = await subscriptionOf(sub.id, instance);
+      expect(charged).toMatchObject({ state: 'active', chargesMade: 1, nextChargeAt: iso(addMonths(T0, 2)) });
+      expect(charged.charges.map((c: any) => [c.orderId, c.status])).toEqual([[`${sub.id}-C1`, 'CAPTURED']]);
+      await advance('3 months', instance);
+      expect(await subscriptionOf(sub.id, instance)).toMatchObject({ state: 'ended', chargesMade: 3 });
+    } finally {
+      await instance.stop();
+    }
+  });
+});

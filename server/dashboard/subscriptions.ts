@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { Subscription, SubscriptionState } from '../model/subscription.js';
-import { jakartaDayAfter, stepOf, stepsAfter } from '../transactions/recurring-schedule.js';
+import { stepOf } from '../transactions/recurring-schedule.js';
 import { SUBSCRIPTION_VERBS, VERB_FROM, type SubscriptionVerb } from '../transactions/subscriptions.js';
 import { param } from './paging.js';
 import type { Dashboard } from './render.js';
@@ -43,20 +43,6 @@ export function everyText(interval: number, unit: string): string {
   return interval === 1 ? `every ${noun}` : `every ${interval} ${noun}s`;
 }
 
-/** The first-try times of the charges planned after the next one, as the schedule stands (maxInterval and endDate stop it). */
-function upcoming(sub: Subscription): number[] {
-  const step = stepOf(sub.intervalUnit);
-  if (!step || sub.nextSlot === undefined || sub.nextCharge === undefined) return [];
-  const times: number[] = [];
-  for (let k = 1; k <= UPCOMING; k++) {
-    if (sub.maxInterval !== undefined && sub.nextCharge + k > sub.maxInterval) break;
-    const at = stepsAfter(sub.anchorAt, step, sub.interval, sub.nextSlot + k);
-    if (sub.endDate !== undefined && at >= jakartaDayAfter(sub.endDate)) break;
-    times.push(at);
-  }
-  return times;
-}
-
 function row(sub: Subscription) {
   return { sub, path: subscriptionPath(sub.merchantId, sub.id), every: everyText(sub.interval, sub.intervalUnit), made: sub.chargesMade };
 }
@@ -87,7 +73,7 @@ export function subscriptionPages(dash: Dashboard): Router {
     if (!sub) return dash.notFound(req, res, 'Subscription not found', missing(merchantId, id));
     const charges = ctx.subscriptions.chargesOf(sub).map((c) => ({ ...c, tx: c.orderId ? ctx.store.getTransaction(sub.merchantId, c.orderId) : undefined })).reverse();
     dash.render(req, res, 'subscription', { title: `Subscription ${sub.id}`, section: 'subscriptions' }, {
-      ...row(sub), stateTone: STATE_TONE, charges, upcoming: upcoming(sub),
+      ...row(sub), stateTone: STATE_TONE, charges, upcoming: ctx.subscriptions.upcoming(sub, UPCOMING),
       retryEvery: sub.retry ? everyText(sub.retry.interval, sub.retry.intervalUnit) : '',
       buttons: Object.entries(BUTTONS).map(([verb, button]) => ({ verb, ...button, from: VERB_FROM[verb as SubscriptionVerb], allowed: VERB_FROM[verb as SubscriptionVerb].includes(sub.state) })),
       jsonUrl: withQuery(`/_mock/subscriptions/${encodeURIComponent(sub.id)}`, { merchantId: sub.merchantId }),

@@ -26,7 +26,6 @@ export interface SubscriptionDeps {
 export type SubscriptionVerb = 'cancel' | 'pause' | 'resume' | 'fail-next';
 export const SUBSCRIPTION_VERBS: readonly SubscriptionVerb[] = ['cancel', 'pause', 'resume', 'fail-next'];
 
-/** The states each verb may start from. */
 /** The states each operator verb applies to; anything else is refused. */
 export const VERB_FROM: Record<SubscriptionVerb, readonly Subscription['state'][]> = {
   cancel: ['active', 'paused'],
@@ -35,6 +34,8 @@ export const VERB_FROM: Record<SubscriptionVerb, readonly Subscription['state'][
   'fail-next': ['active', 'paused'],
 };
 
+// A try whose write failed is made again this long after (virtual time), not at once in a loop.
+const RETRY_AFTER_FAILED_WRITE_MS = 60_000;
 // Charge order ids: `<base>-C<n>` and `<base>-C<n>R<retry>`; the base keeps ids AlphaDash and at most 30 characters.
 const MAX_BASE = 20;
 const ALPHA_DASH = /^[A-Za-z0-9_-]+$/;
@@ -290,6 +291,19 @@ export class SubscriptionService implements OrderFollower {
     Object.assign(sub, { nextSlot: slot, nextCharge: n, nextAttempt: 1, nextChargeAt: dueAt });
   }
 
+  /** The first-try times of the `count` charges planned after the next one, as the schedule stands (maxInterval and endDate stop it). */
+  upcoming(sub: Subscription, count: number): number[] {
+    if (sub.nextSlot === undefined || sub.nextCharge === undefined) return [];
+    const times: number[] = [];
+    for (let k = 1; k <= count; k++) {
+      if (sub.maxInterval !== undefined && sub.nextCharge + k > sub.maxInterval) break;
+      const at = this.slotDue(sub, sub.nextSlot + k);
+      if (sub.endDate !== undefined && at >= jakartaDayAfter(sub.endDate)) break;
+      times.push(at);
+    }
+    return times;
+  }
+
   /** On resume: charges that fell due while paused are skipped, a pending retry is tried now. */
   private skipMissed(sub: Subscription, now: number): void {
     if (sub.nextChargeAt === undefined || sub.nextChargeAt >= now) return;
@@ -317,18 +331,34 @@ export class SubscriptionService implements OrderFollower {
     delete sub.failNext;
   }
 
-  /** Puts the subscription's next try on the scheduler while it is active (and takes it off otherwise). */
-  private schedule(sub: Subscription): void {
-    const { scheduler, store } = this.deps;
+  /**
+   * Puts the subscription's next try on the scheduler while it is active (and takes it off otherwise), at `at`
+   * (default: when it is due). A try whose write fails is made again a minute later: it is rolled back, not lost.
+   */
+  private schedule(sub: Subscription, at?: number): void {
+    const { scheduler, store, clock } = this.deps;
     const job = jobOf(sub);
     if (sub.state !== 'active' || sub.nextChargeAt === undefined) return scheduler.cancel(job);
     const { merchantId, id } = sub;
-    scheduler.schedule(job, sub.nextChargeAt, async () => {
+    scheduler.schedule(job, at ?? sub.nextChargeAt, async () => {
       // The record as it is now: a reset or a rolled-back write may have replaced it.
       const current = store.getCustomerRecord('subscription', merchantId, id);
       if (current) this.upgrade(current);
-      if (current && current.state === 'active') await this.charge(current);
+      if (!current || current.state !== 'active') return;
+      try {
+        await this.charge(current);
+      } catch (err) {
+        this.dropTriesOf(current);
+        // After the try's time: a failed write may also have put the clock back.
+        this.schedule(current, Math.max(current.nextChargeAt ?? 0, clock.now()) + RETRY_AFTER_FAILED_WRITE_MS);
+        throw err;
+      }
     });
+  }
+
+  /** Forgets the tries of the subscription still waiting for their order's move (one whose write failed). */
+  private dropTriesOf(sub: Subscription): void {
+    for (const [key, charging] of this.tries) if (charging.sub === sub) this.tries.delete(key);
   }
 
   /** Makes the subscription's next try: an order of its own, paid or failed at once. */
@@ -368,11 +398,11 @@ export class SubscriptionService implements OrderFollower {
   /** Pays or fails a try's order at once; the subscription is counted and planned in the same write (`settle`). */
   private async decide(sub: Subscription, tx: StoredTransaction, first: StoredTransaction, scenario: Scenario | undefined, at: Pick<Try, 'n' | 'attempt' | 'dueAt'>): Promise<void> {
     const verdict = this.verdict(sub, first, scenario);
-    // The charge is made on the subscriber's card: its order shows that card, not the default test card.
-    if (first.card && !tx.card) tx.card = { mask: first.card.mask, info: { ...first.card.info } };
     const key = keyOf(tx.merchantId, tx.orderId);
     this.tries.set(key, { sub, ...at, cause: verdict.cause });
-    if (!(await this.deps.transactions.apply(tx, verdict.action, `${tryLabel(sub, at.n, at.attempt)}: ${verdict.cause}`))) {
+    // The charge is made on the subscriber's card: its order shows that card, not the default test card.
+    const card = tx.card ?? first.card;
+    if (!(await this.deps.transactions.apply(tx, verdict.action, `${tryLabel(sub, at.n, at.attempt)}: ${verdict.cause}`, card ? { card } : {}))) {
       this.tries.delete(key);
       this.deps.logger.warn(`subscription ${sub.id}: charge order ${tx.orderId} could not be moved (${tx.status})`);
     }
