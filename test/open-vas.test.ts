@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { Journal, JournalWriteError, type JournalEntry } from '../server/store/journal.js';
 import { basicAuth, MERCHANT, OTHER_MERCHANT, startTestInstance } from './helpers/instance.js';
 import { moveClock, useSimulator } from './helpers/suite.js';
 import { withCheckDigit } from '../server/transactions/open-vas.js';
@@ -233,6 +234,50 @@ describe('open VAs across a restart', () => {
       expect(paid.scheduledTransfer).toBeNull();
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('a write that fails during a scheduled transfer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'open-va-fail-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Fails, once, the journal write that holds an order of `channel` in `status`; every other write goes through. */
+  function failWriteOf(channel: string, status: string) {
+    const append = Journal.prototype.append;
+    let failed = false;
+    const spy = vi.spyOn(Journal.prototype, 'append').mockImplementation(function (this: Journal, entries: readonly JournalEntry[]) {
+      const hit = entries.some((e) => e.t === 'tx' && (e.v as { channel?: string }).channel === channel && (e.v as { status?: string }).status === status);
+      if (failed || !hit) return append.call(this, entries);
+      failed = true;
+      return Promise.reject(new JournalWriteError('ENOSPC'));
+    });
+    return { spy, failed: () => failed };
+  }
+
+  it.each(['REQUEST_INITIATED', 'PAID'])('of its order as %s: the transfer still happens, once, a minute later', async (status) => {
+    const instance = await startTestInstance({ db: join(dir, `${status}.json`) });
+    const gw = () => request(instance.server);
+    try {
+      await gw().post('/_mock/scenarios').send({ name: 'soon', match: { channel: 'vabni' }, effects: { openVaTransfer: { amount: 4242, after: '1h' } } }).expect(201);
+      await gw().post('/_mock/clock').send({ action: 'freeze' }).expect(200);
+      const code = (await gw().post(`${BASE}/register`).set('Authorization', basicAuth()).send({ customer: CUSTOMER, sourceOfFunds: { type: 'vabni' } })).body.paymentCode;
+      const failing = failWriteOf('vabni', status);
+      try {
+        await gw().post('/_mock/clock').send({ action: 'advance', by: '1h' }).expect(200);
+        expect(failing.failed()).toBe(true);
+      } finally {
+        failing.spy.mockRestore();
+      }
+      const waiting = (await gw().get(`/_mock/open-vas/vabni/${code}`).expect(200)).body;
+      expect(waiting.scheduledTransfer).toMatchObject({ amount: 4242 });
+      expect(waiting.payments.filter((p: { status: string }) => p.status === 'PAID')).toEqual([]);
+      await gw().post('/_mock/clock').send({ action: 'advance', by: '1m' }).expect(200);
+      const paid = (await gw().get(`/_mock/open-vas/vabni/${code}`).expect(200)).body;
+      expect(paid.scheduledTransfer ?? null).toBeNull();
+      expect(paid.payments).toMatchObject([{ orderId: `VA009-${code}-1`, amount: 4242, status: 'PAID' }]);
+    } finally {
+      await instance.stop();
     }
   });
 });

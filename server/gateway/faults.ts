@@ -9,6 +9,7 @@ import { secondsSince, sendJson, type Exchange } from './exchange.js';
 import { GATEWAY_PREFIX, type Handler } from './kit.js';
 import { REFUSALS } from './refusals.js';
 import { withSourceOfFundsObject } from '../validation/source-of-funds.js';
+import { registerScenario } from '../transactions/open-vas.js';
 import { GatewayError, httpStatusOf, messageFor, RESPONSE_CODES } from './response-codes.js';
 
 const HEADER = 'x-finnet-mock-scenario';
@@ -85,9 +86,8 @@ const byVaRegister: Finder = (ex, ctx) => {
   const customer = objectOf(ex.body?.customer) ?? {};
   const channel = typeof sof.type === 'string' ? channelOf(sof.type) : undefined;
   if (!channel) return undefined;
-  return ctx.scenarios.match({
-    merchantId: ex.merchant!.id, channel: channel.type, amount: 0, orderId: text(sof.paymentCode),
-    email: text(customer.email), phone: text(customer.mobilePhone),
+  return registerScenario(ctx.scenarios, ex.merchant!.id, channel, {
+    paymentCode: text(sof.paymentCode), customer: { email: text(customer.email), mobilePhone: text(customer.mobilePhone) },
   });
 };
 // A saved card keeps no scenario: its delete is under one only through the header.

@@ -45,6 +45,8 @@ interface OpenVaDeps {
 
 /** Open-VA numbers have 16 digits, like every VA number the gateway hands out. */
 export const OPEN_VA_CODE_LENGTH = 16;
+// A scheduled transfer whose write failed is tried again this long after (virtual time), not at once in a loop.
+const TRANSFER_RETRY_MS = 60_000;
 // A transfer order id: `VA<bank code>-<paymentCode>-<n>`, at most 5 + 1 + 16 + 1 + 7 = 30 characters (AlphaDash).
 const MAX_PAYMENTS = 9_999_999;
 
@@ -102,12 +104,12 @@ interface Transfers {
 export class OpenVaService implements OrderFollower {
   // A VA whose scheduled transfer a payment uses up: written with that payment.
   private readonly paying = new Map<StoredTransaction, OpenVa>();
+  // A scheduled transfer's order whose payment could not be written: its retry pays it rather than a new one.
+  private readonly unpaid = new WeakMap<OpenVa, StoredTransaction>();
   /** Each VA's transfer orders, by merchant and VA id. */
   private readonly transfers = new Map<string, Transfers>();
 
-  constructor(private readonly deps: OpenVaDeps) {
-    deps.transactions.follow(this);
-  }
+  constructor(private readonly deps: OpenVaDeps) {}
 
   /** The merchant's open VA on `channel` (canonical or alias) with that number. */
   find(merchantId: string, channel: string, paymentCode: string): OpenVa | undefined {
@@ -204,10 +206,31 @@ export class OpenVaService implements OrderFollower {
     return this.transfer(va, amount, cause, false);
   }
 
-  /** A transfer; `vaChanged`: the VA itself changed (its scheduled transfer used up) and is written with the payment. */
+  /**
+   * A transfer; `vaChanged`: the VA itself changed (its scheduled transfer used up) and is written with the payment.
+   * Such a transfer whose payment could not be written pays the order it initiated when it is tried again.
+   */
   private async transfer(va: OpenVa, amount: unknown, cause: string, vaChanged: boolean): Promise<Done<{ tx: StoredTransaction }> | Refused<'va-deleted' | 'bad-amount'>> {
     if (va.deletedAt !== undefined) return { ok: false, refusal: 'va-deleted' };
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1) return { ok: false, refusal: 'bad-amount' };
+    const unpaid = vaChanged ? this.unpaid.get(va) : undefined;
+    const tx = unpaid?.status === 'REQUEST_INITIATED' && this.deps.store.getTransaction(unpaid.merchantId, unpaid.orderId) === unpaid
+      ? unpaid : await this.initiateTransfer(va, amount);
+    if (vaChanged) {
+      this.unpaid.set(va, tx);
+      this.paying.set(tx, va);
+    }
+    try {
+      await this.deps.transactions.apply(tx, 'pay', `${cause}: transfer of IDR ${amount} into open VA ${va.paymentCode}`);
+      this.unpaid.delete(va);
+    } finally {
+      this.paying.delete(tx);
+    }
+    return { ok: true, tx };
+  }
+
+  /** The pending order of a transfer into the VA, indexed as its next payment. */
+  private async initiateTransfer(va: OpenVa, amount: number): Promise<StoredTransaction> {
     const { transactions, scenarios } = this.deps;
     const channel = channelOf(va.channel)!;
     const { orderId, n } = this.nextOrderId(va, channel);
@@ -219,17 +242,10 @@ export class OpenVaService implements OrderFollower {
     };
     const scenario = va.scenario === undefined ? undefined : scenarios.get(va.scenario);
     const initiated = await transactions.initiate(va.merchantId, body, channel, scenario, undefined, { paymentCode: va.paymentCode, decided: true });
-    // The id was free a moment ago and nothing ran in between: only a write that failed gets here.
+    // Refused only as a duplicate order, which cannot be: the id was free just now and nothing ran in between (a failed write throws).
     if (!initiated.ok) throw new Error(`open VA ${va.id}: order id ${orderId} was taken meanwhile`);
-    const { tx } = initiated;
-    this.index(va, tx, n);
-    if (vaChanged) this.paying.set(tx, va);
-    try {
-      await transactions.apply(tx, 'pay', `${cause}: transfer of IDR ${amount} into open VA ${va.paymentCode}`);
-    } finally {
-      this.paying.delete(tx);
-    }
-    return { ok: true, tx };
+    this.index(va, initiated.tx, n);
+    return initiated.tx;
   }
 
   /** The payment of a scheduled transfer is written with its VA, which no longer holds it. */
@@ -268,12 +284,7 @@ export class OpenVaService implements OrderFollower {
     if (!channel || channel.family !== 'va') return { ok: false, refusal: 'not-va' };
     if (!channelEnabled(config, merchantId, channel.type)) return { ok: false, refusal: 'channel-disabled' };
     if (request.callbackUrl !== undefined && !callbackHostAllowed(request.callbackUrl, config.callbackHosts)) return { ok: false, refusal: 'callback-host' };
-    // An open VA has no order: a scenario matches it on its channel, merchant, customer and requested number (as orderId).
-    const scenario = scenarios.match({
-      merchantId, channel: channel.type, amount: 0, orderId: request.paymentCode ?? '',
-      email: request.customer.email ?? '', phone: request.customer.mobilePhone ?? '',
-      ...(requested === undefined ? {} : { requested }),
-    });
+    const scenario = registerScenario(scenarios, merchantId, channel, request, requested);
     if (requested !== undefined && !scenario) return { ok: false, refusal: 'unknown-scenario' };
     return scenario ? { ok: true, channel, scenario } : { ok: true, channel };
   }
@@ -319,17 +330,41 @@ export class OpenVaService implements OrderFollower {
     if (transfer) va.scheduledTransfer = { at: now + transfer.afterMs, amount: transfer.amount };
   }
 
-  /** Puts the VA's scheduled transfer (if any) on the virtual clock; it is dropped from the VA in the write of its payment. */
-  private armTransfer(va: OpenVa): void {
+  /**
+   * Puts the VA's scheduled transfer (if any) on the virtual clock, at `at` (default: its time); it is dropped from
+   * the VA in the write of its payment. A transfer that could not be written is kept and tried again a minute later.
+   */
+  private armTransfer(va: OpenVa, at?: number): void {
     const transfer = va.scheduledTransfer;
     if (!transfer || va.deletedAt !== undefined) return;
-    this.deps.scheduler.schedule(transferJob(va), transfer.at, async () => {
+    this.deps.scheduler.schedule(transferJob(va), at ?? transfer.at, async () => {
       if (va.scheduledTransfer !== transfer || this.deps.store.getCustomerRecord('openVa', va.merchantId, va.id) !== va) return;
       delete va.scheduledTransfer;
-      const paid = await this.transfer(va, transfer.amount, 'scenario transfer', true);
-      if (!paid.ok) va.scheduledTransfer = transfer;
+      try {
+        const paid = await this.transfer(va, transfer.amount, 'scenario transfer', true);
+        if (!paid.ok) va.scheduledTransfer = transfer;
+      } catch (err) {
+        // A rolled-back write put back the VA's copy from disk, or none (its initiate failed): the transfer is still due.
+        va.scheduledTransfer = transfer;
+        // After its time: a failed write may also have put the clock back.
+        this.armTransfer(va, Math.max(transfer.at, this.deps.clock.now()) + TRANSFER_RETRY_MS);
+        throw err;
+      }
     });
   }
+}
+
+/**
+ * The scenario an open-VA register is under (the gateway's fault check and the service use this one rule): an open
+ * VA has no order, so a scenario matches it on its channel, merchant, customer and requested number (as orderId).
+ */
+export function registerScenario(scenarios: ScenarioRegistry, merchantId: string, channel: Channel,
+  request: { paymentCode?: string; customer: Pick<OpenVaCustomer, 'email' | 'mobilePhone'> }, requested?: string): Scenario | undefined {
+  return scenarios.match({
+    merchantId, channel: channel.type, amount: 0, orderId: request.paymentCode ?? '',
+    email: request.customer.email ?? '', phone: request.customer.mobilePhone ?? '',
+    ...(requested === undefined ? {} : { requested }),
+  });
 }
 
 /** The "simulate a transfer" page of a VA (`pages/open-va-transfer.ts`), for links from every surface. */
