@@ -51,6 +51,9 @@ export function chargeOrderId(subscriptionId: string, n: number, attempt: number
   return `${chargeBase(subscriptionId)}-C${n}${attempt > 1 ? `R${attempt - 1}` : ''}`;
 }
 
+// How every charge order id ends (`-C<n>` or `-C<n>R<retry>`), whatever its subscription.
+const CHARGE_ID_END = /-C[1-9]\d{0,9}(?:R[1-9]\d{0,9})?$/;
+
 /** The charge number and attempt a charge order id of the subscription names (the inverse of `chargeOrderId`). */
 export function chargeOfOrderId(subscriptionId: string, orderId: string): { n: number; attempt: number } | undefined {
   const prefix = `${chargeBase(subscriptionId)}-C`;
@@ -423,6 +426,8 @@ export class SubscriptionService implements OrderFollower {
    * old record listed it.
    */
   private chargedBy(tx: StoredTransaction, listed = false): Subscription | undefined {
+    // Read every order at start: only a card order whose id ends like a charge's is worth parsing the body of.
+    if (tx.channel !== 'cc' || !CHARGE_ID_END.test(tx.orderId)) return undefined;
     const id = requestOf(tx).recurring?.id;
     if (typeof id !== 'string' || !chargeOfOrderId(id, tx.orderId)) return undefined;
     const { store } = this.deps;
