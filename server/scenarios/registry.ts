@@ -1,16 +1,23 @@
 import { MAX_MATCHED_LENGTH } from './safe-pattern.js';
 import type { MatchInput, Scenario, ScenarioMatch } from '../model/scenario.js';
 
-/** A scenario's patterns, compiled once when it is added rather than on every initiate. */
 type Patterns = Partial<Record<'orderId' | 'email' | 'phone', RegExp>>;
 
-function compile(match: ScenarioMatch): Patterns {
+/** A scenario's criteria, read once when it is added rather than on every initiate. */
+interface Compiled {
+  /** A scenario without criteria matches only when the header names it. */
+  any: boolean;
+  channels?: ReadonlySet<string>;
+  patterns: Patterns;
+}
+
+function compile(match: ScenarioMatch): Compiled {
   const patterns: Patterns = {};
   for (const field of ['orderId', 'email', 'phone'] as const) {
     const pattern = match[field];
     if (pattern !== undefined) patterns[field] = new RegExp(pattern);
   }
-  return patterns;
+  return { any: hasCriteria(match), ...(match.channel === undefined ? {} : { channels: new Set([match.channel].flat()) }), patterns };
 }
 
 // Values are cut to what any field can hold, so even an accepted pattern runs on a bounded input.
@@ -22,10 +29,9 @@ function hasCriteria(match: ScenarioMatch): boolean {
   return Object.values(match).some((v) => v !== undefined);
 }
 
-function matches(match: ScenarioMatch, patterns: Patterns, input: MatchInput): boolean {
-  if (!hasCriteria(match)) return false;
-  const channels = match.channel === undefined ? undefined : [match.channel].flat();
-  if (channels && !channels.includes(input.channel)) return false;
+function matches(match: ScenarioMatch, { any, channels, patterns }: Compiled, input: MatchInput): boolean {
+  if (!any) return false;
+  if (channels && !channels.has(input.channel)) return false;
   if (typeof match.amount === 'number' && input.amount !== match.amount) return false;
   if (typeof match.amount === 'object') {
     if (match.amount.min !== undefined && input.amount < match.amount.min) return false;
@@ -54,8 +60,8 @@ function sameInput(earlier: Partial<MatchInput>, input: MatchInput): boolean {
 /** File scenarios plus those added at run time; runtime ones come first, and the first match wins. */
 export class ScenarioRegistry {
   private runtime: Scenario[] = [];
-  /** Compiled patterns of the scenarios held now: removing a scenario frees its patterns. */
-  private readonly patterns = new Map<Scenario, Patterns>();
+  /** Compiled criteria of the scenarios held now: removing a scenario frees them. */
+  private readonly patterns = new Map<Scenario, Compiled>();
   private version = 0;
 
   constructor(private readonly fromFiles: readonly Scenario[]) {
