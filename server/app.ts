@@ -4,7 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { AppContext } from './operations/context.js';
 import { controlRouter } from './control/routes.js';
 import { dashboardRouter } from './dashboard/index.js';
-import { gatewayRouter } from './gateway/routes.js';
+import { gatewayRouter, isGatewayRequest } from './gateway/routes.js';
 import { shopperPages } from './pages/index.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './support/paths.js';
 import { sendGatewayError, startClock } from './gateway/respond.js';
@@ -18,8 +18,10 @@ export function createApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
-  // First: the gateway API is the hot path, and leaves the routers below untouched.
-  app.use(gatewayRouter(ctx));
+  // First: the gateway API is the hot path, and leaves the routers below untouched. Other requests never enter it:
+  // a request leaving an Express router is deferred with the global setImmediate, which a test's fake timers stop.
+  const gateway = gatewayRouter(ctx);
+  app.use((req: Request, res: Response, next: NextFunction) => (isGatewayRequest(req.url) ? gateway(req, res, next) : next()));
   app.use(startClock);
   app.use('/_mock', controlRouter(ctx));
   app.use('/assets', express.static(PUBLIC_DIR, { maxAge: '1h' }));

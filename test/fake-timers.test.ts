@@ -8,9 +8,9 @@ import { CallbackReceiver, replyOk } from './helpers/receiver.js';
 const EVERYTHING = ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'Date', 'performance', 'queueMicrotask', 'hrtime'] as const;
 
 /** A POST over node:http, as axios and most merchant clients send it (Node's own fetch stops under a faked queueMicrotask). */
-function post(url: string, authorization: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+function post(url: string, authorization: string, body: unknown, method = 'POST'): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: authorization } }, (res) => {
+    const req = request(url, { method, headers: { 'Content-Type': 'application/json', Authorization: authorization } }, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as Record<string, unknown> }));
@@ -45,6 +45,15 @@ describe('a test that fakes every timer', () => {
     expect(new Date(callback.createdAt).getUTCFullYear()).toBeGreaterThan(2020);
     await mock.advanceClock('1h');
     expect(mock.transaction('FAKE-1')?.status).toBe('PAID');
+  });
+
+  it('answers the control API over HTTP too, its own routes and those of the record kinds', async () => {
+    vi.useFakeTimers({ toFake: [...EVERYTHING] });
+    await post(`${mock.url}/pg/payment/card/initiate`, mock.merchant.authorization, kredivoRequest({ id: 'FAKE-3', callbackUrl: `${receiver.url}/cb` }));
+    expect((await post(`${mock.url}/_mock/transactions/FAKE-3/pay`, '', {})).body.status).toBe('PAID');
+    expect((await post(`${mock.url}/_mock/transactions/FAKE-3`, '', undefined, 'GET')).body.status).toBe('PAID');
+    expect((await post(`${mock.url}/_mock/subscriptions`, '', undefined, 'GET')).body.items).toEqual([]);
+    expect((await post(`${mock.url}/_mock/health`, '', undefined, 'GET')).status).toBe(200);
   });
 
   it('retries a failed callback when the clock is advanced, with the test\'s timers still faked', async () => {

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { objectOf } from '../support/json.js';
 import type { AppContext } from '../operations/context.js';
 import { parseDuration } from '../support/duration.js';
@@ -42,6 +42,16 @@ const PROBLEMS: Record<OperationRefusal, { status: number; title: string }> = {
 function accepted<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw new Problem(PROBLEMS[outcome.refusal].status, PROBLEMS[outcome.refusal].title, outcome.message);
   return outcome;
+}
+
+/**
+ * `router` for the paths under `prefix` only: a request that enters a router it does not leave answered is deferred
+ * with the global setImmediate, which a test's fake timers stop, so routers are entered only for their own paths.
+ */
+function under(prefix: string, router: Router): RequestHandler {
+  const handler: RequestHandler = (req, res, next) => (req.path === prefix || req.path.startsWith(`${prefix}/`) ? router(req, res, next) : next());
+  // Its routes stay listable from the control router (the OpenAPI document is checked against that list).
+  return Object.assign(handler, { stack: router.stack });
 }
 
 /** `/_mock`: the simulator's own control API (JSON, errors as problem+json). */
@@ -265,11 +275,11 @@ export function controlRouter(ctx: AppContext): Router {
     res.json(explainSignature(merchant.id, merchant.key, fields, raw));
   }));
 
-  router.use(subscriptionRoutes(ctx));
+  router.use(under('/subscriptions', subscriptionRoutes(ctx)));
 
-  router.use(openVaControlRoutes(ctx));
+  router.use(under('/open-vas', openVaControlRoutes(ctx)));
 
-  router.use(savedCardControlRoutes(ctx));
+  router.use(under('/saved-cards', savedCardControlRoutes(ctx)));
 
   // The published openapi/*.json, pointed at this simulator.
   router.get('/openapi.json', (_req, res) => {

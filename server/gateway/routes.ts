@@ -25,7 +25,7 @@ import { queueRealMicrotask, realMonotonicNow, waitReal } from '../support/real-
 const SHOPPER_PAGES = /^\/pg\/payment\/card\/(?:(?:id\/)?v2\/)?access(?:\/|$)/;
 
 /** Whether a request is for the gateway API rather than a page. */
-function isGatewayRequest(url: string): boolean {
+export function isGatewayRequest(url: string): boolean {
   return url.startsWith(GATEWAY_PREFIX) && !SHOPPER_PAGES.test(url);
 }
 
