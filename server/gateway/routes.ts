@@ -46,7 +46,7 @@ export function hookGateway(ctx: AppContext, hook: GatewayHook): void {
 
 /**
  * `/pg/payment/card/*`: the gateway's own contract (the hot path of every merchant's test suite), errors always
- * in the gateway's JSON format, every exchange in the request log. Mounted first, so pages never see these.
+ * in the gateway's JSON format, every exchange in the request log. Mounted first, for `isGatewayRequest` paths only.
  */
 export function gatewayRouter(ctx: AppContext): Router {
   const faults = new GatewayFaults(ctx);
@@ -173,9 +173,8 @@ export function gatewayRouter(ctx: AppContext): Router {
       { ...scenarioHeader(ex), ...headers, 'X-Finnet-Mock-Hint': hintHeader(ex.hint) });
   };
 
-  /** Opens the exchange of a gateway API request (logged once answered); anything else leaves this router. */
+  /** Opens the exchange of a gateway API request (logged once answered); the app enters this router only for those. */
   const open = (req: Request, res: Response, next: NextFunction) => {
-    if (!isGatewayRequest(req.url)) return next('router');
     const query = req.url.indexOf('?');
     const ex: Exchange = { req, res, startedAt: realMonotonicNow(), path: query < 0 ? req.url : req.url.slice(0, query) };
     const at = ctx.clock.now();
